@@ -1,0 +1,1 @@
+"""The REST API, the network view and the command line."""

@@ -1,0 +1,1 @@
+"""newsgraph's graph layer: the shared model, settings, errors and the store."""

@@ -1,0 +1,1 @@
+"""From article files to ArticleGraph objects: readers, the spaCy pipeline, extractors."""
