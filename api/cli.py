@@ -1,7 +1,6 @@
-"""The ``newsgraph`` command. Each area registers its own subcommands:
-``graph.commands`` (store), ``ingest.commands`` (extract, ingest) and ``api.commands``
-(serve, view, who-said, entity, subgraph, demo). Heavy imports happen inside handlers so
-that ``newsgraph --help`` stays fast."""
+"""The ``newsgraph`` command. Each area registers its own subcommands from its own module
+(``register(subparsers)``, each subparser setting ``handler``). Heavy imports happen inside
+handlers so that ``newsgraph --help`` stays fast."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +9,14 @@ import sys
 
 from graph.errors import NewsgraphError
 
-COMMAND_MODULES = ("graph.commands", "ingest.commands", "api.commands")
+COMMAND_MODULES = (
+    "graph.store_cli",  # store start|stop|status|init
+    "ingest.extract_cli",  # extract
+    "ingest.ingest_cli",  # ingest
+    "api.serve_cli",  # serve, who-said, entity, subgraph
+    "api.view_cli",  # view
+    "api.demo_cli",  # demo
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
