@@ -62,3 +62,36 @@ class NotFound(NewsgraphError):
 class Forbidden(NewsgraphError):
     code = "NG403"
     http_status = 403
+
+
+class Unauthorized(NewsgraphError):
+    """A write without a valid API key."""
+
+    code = "NG401"
+    http_status = 401
+
+
+class PayloadTooLarge(NewsgraphError):
+    code = "NG413"
+    http_status = 413
+
+
+class QueryRefused(NewsgraphError):
+    """A user-supplied Cypher statement that could write, or is not allowed on the read-only endpoint."""
+
+    code = "NG120"
+    http_status = 403
+
+
+class InvalidQuery(NewsgraphError):
+    """A user-supplied Cypher statement the store rejected (syntax, unknown function, ...)."""
+
+    code = "NG121"
+    http_status = 400
+
+
+class QueryTimeout(NewsgraphError):
+    """A user-supplied Cypher statement ran past its wall-clock limit."""
+
+    code = "NG122"
+    http_status = 504
