@@ -1,0 +1,583 @@
+"""Attribution: who says (or thinks, estimates, denies ...) what, as a spaCy component.
+
+The ``newsgraph_attribution`` factory annotates a parsed ``Doc`` with its attributions: a
+source (the speaker, optional), a cue (the reporting verb or phrase) and one or more content
+parts (what is said), plus whether the content is a direct quote.  It finds them in two passes:
+
+1. **Syntax.** A cue from :data:`CUE_LEXICON` (verbs, "according to", a few nouns) and its
+   dependents: ``nsubj`` (or the ``by``-agent of a passive) is the source; ``ccomp``, and for
+   some verbs ``xcomp``/``dobj``/a preposition, is the content.  "Y, X said" parses with the
+   content as the head clause and the cue as ``parataxis``: the head clause is the content then.
+2. **Quotes.** Quote marks are paired per paragraph (curly and straight; a quote left open at a
+   paragraph end continues only when the next paragraph opens with a quote mark, as news style
+   has it; otherwise it is dropped, so a stray mark never swallows the article).  A quote that
+   the first pass did not cover is attributed to a speech verb right after it ("..., he said")
+   or right before it ("He said: ...").  A quote with no cue next to it is not attributed.
+
+The result is stored msgpack-friendly (plain ints and strings) in ``doc._.ng_attributions`` so
+that it survives ``nlp.pipe(n_process=2)``; :func:`attributions` turns it back into spans.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+EXTENSION = "ng_attributions"
+COMPONENT = "newsgraph_attribution"
+
+# --- the cue lexicon ---------------------------------------------------------------------
+# lemma -> (claim kind, complements that can carry the content).
+# Complement codes: c = ccomp (a clause: "said that ..."), x = xcomp ("vowed to ..."),
+# o = direct object ("denied the report"), p = a preposition phrase ("warned of ...").
+# Every verb here may also introduce a direct quote.
+_STATED, _ASSESSED, _CONFIRMED = "STATED", "ASSESSED", "CONFIRMED"
+_DENIED, _WARNED, _REPORTED = "DENIED", "WARNED", "REPORTED"
+
+CUE_LEXICON: dict[str, tuple[str, str]] = {
+    # speech
+    "say": (_STATED, "c"), "tell": (_STATED, "c"), "add": (_STATED, "c"),
+    "write": (_STATED, "c"), "state": (_STATED, "co"), "note": (_STATED, "co"),
+    "explain": (_STATED, "c"), "declare": (_STATED, "co"), "announce": (_STATED, "co"),
+    "claim": (_STATED, "cxo"), "argue": (_STATED, "c"), "insist": (_STATED, "cp"),
+    "assert": (_STATED, "c"), "contend": (_STATED, "c"), "maintain": (_STATED, "c"),
+    "allege": (_STATED, "c"), "stress": (_STATED, "co"), "emphasize": (_STATED, "co"),
+    "emphasise": (_STATED, "co"), "reiterate": (_STATED, "co"), "repeat": (_STATED, "c"),
+    "remark": (_STATED, "c"), "comment": (_STATED, "cp"), "mention": (_STATED, "co"),
+    "recall": (_STATED, "co"), "tweet": (_STATED, "c"), "post": (_STATED, "c"),
+    "respond": (_STATED, "c"), "reply": (_STATED, "c"), "answer": (_STATED, "c"),
+    "ask": (_STATED, "cx"), "suggest": (_STATED, "co"), "propose": (_STATED, "cxo"),
+    "promise": (_STATED, "cxo"), "vow": (_STATED, "cx"), "pledge": (_STATED, "cxo"),
+    "urge": (_STATED, "cx"), "demand": (_STATED, "cxo"), "call": (_STATED, "o"),
+    "describe": (_STATED, "o"), "accuse": (_STATED, "o"), "criticize": (_STATED, "o"),
+    "criticise": (_STATED, "o"), "praise": (_STATED, "o"), "blame": (_STATED, "o"),
+    "complain": (_STATED, "cp"), "boast": (_STATED, "c"), "joke": (_STATED, "c"),
+    "quip": (_STATED, "c"), "testify": (_STATED, "c"), "reveal": (_STATED, "co"),
+    "disclose": (_STATED, "co"), "indicate": (_STATED, "c"), "signal": (_STATED, "c"),
+    "hint": (_STATED, "c"), "point": (_STATED, "c"), "observe": (_STATED, "c"),
+    "counter": (_STATED, "c"), "continue": (_STATED, ""), "concede": (_CONFIRMED, "c"),
+    "agree": (_STATED, "cx"), "disagree": (_STATED, "c"), "cite": (_STATED, "o"),
+    "inform": (_STATED, "c"), "assure": (_STATED, "c"), "remind": (_STATED, "c"),
+    "advise": (_STATED, "c"), "brief": (_STATED, "c"), "predict": (_ASSESSED, "co"),
+    "threaten": (_WARNED, "cx"), "charge": (_STATED, "c"), "acknowledge": (_CONFIRMED, "co"),
+    "admit": (_CONFIRMED, "co"), "confirm": (_CONFIRMED, "co"), "verify": (_CONFIRMED, "co"),
+    "deny": (_DENIED, "co"), "dismiss": (_DENIED, "o"), "reject": (_DENIED, "o"),
+    "refute": (_DENIED, "o"), "dispute": (_DENIED, "co"), "rebut": (_DENIED, "o"),
+    "warn": (_WARNED, "cp"), "caution": (_WARNED, "c"),
+    "report": (_REPORTED, "c"),
+    # assessment and cognition
+    "assess": (_ASSESSED, "c"), "estimate": (_ASSESSED, "c"), "believe": (_ASSESSED, "c"),
+    "judge": (_ASSESSED, "c"), "conclude": (_ASSESSED, "c"), "think": (_ASSESSED, "c"),
+    "calculate": (_ASSESSED, "c"), "suspect": (_ASSESSED, "c"), "reckon": (_ASSESSED, "c"),
+    "expect": (_ASSESSED, "cx"), "forecast": (_ASSESSED, "co"), "project": (_ASSESSED, "c"),
+    "find": (_ASSESSED, "c"), "consider": (_ASSESSED, "c"), "doubt": (_ASSESSED, "c"),
+    "fear": (_ASSESSED, "c"), "hope": (_STATED, "cx"), "worry": (_ASSESSED, "c"),
+    "know": (_ASSESSED, "c"), "feel": (_ASSESSED, "c"), "understand": (_ASSESSED, "c"),
+    "learn": (_REPORTED, "c"), "want": (_STATED, "x"), "plan": (_STATED, "x"),
+    "intend": (_STATED, "x"), "refuse": (_STATED, "x"), "decline": (_STATED, "x"),
+    "show": (_REPORTED, "c"), "wonder": (_STATED, "c"), "question": (_STATED, "co"),
+}
+# Verbs that introduce a direct quote but carry no content of their own in syntax.
+_QUOTE_ONLY_VERBS = {"continue", "go", "begin", "conclude", "read", "shout", "yell", "add"}
+# Prepositions that carry the content of some verbs ("warned of escalation").
+_CONTENT_PREPS = {"of", "about", "against", "on"}
+# Nouns that are cues when a clause spells out their content ("the claim that ...").
+CUE_NOUNS: dict[str, str] = {
+    "statement": _STATED, "claim": _STATED, "assertion": _STATED, "allegation": _STATED,
+    "assessment": _ASSESSED, "estimate": _ASSESSED, "belief": _ASSESSED, "view": _ASSESSED,
+    "warning": _WARNED, "denial": _DENIED, "report": _REPORTED, "announcement": _STATED,
+    "promise": _STATED, "pledge": _STATED, "suggestion": _STATED, "argument": _STATED,
+    "admission": _CONFIRMED, "confirmation": _CONFIRMED, "prediction": _ASSESSED,
+}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_EXPLETIVES = {"it", "there"}
+_OPEN_DOUBLE = "“„«"
+_CLOSE_DOUBLE = "”»"
+_STRAIGHT = '"'
+_MAX_QUOTE_CHARS = 3000
+_PARAGRAPH = re.compile(r"\n")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution, as spans of its ``Doc``."""
+
+    cue: Span
+    lemma: str
+    kind: str
+    source: Span | None
+    content: tuple[Span, ...]
+    direct: bool
+    mixed: bool
+    negated: bool
+    rule: str
+
+    @property
+    def content_span(self) -> Span:
+        """The stretch from the first content part to the last (may include an inserted cue)."""
+        doc = self.cue.doc
+        return doc[self.content[0].start : self.content[-1].end]
+
+
+def attributions(doc: Doc) -> list[Attribution]:
+    """The attributions the component stored on ``doc``, as spans."""
+    if not Doc.has_extension(EXTENSION) or doc._.get(EXTENSION) is None:
+        raise ValueError(
+            f"doc has no '{EXTENSION}': add the '{COMPONENT}' component to the pipeline"
+        )
+    out = []
+    for a in doc._.get(EXTENSION):
+        cs, ce = a["cue"]
+        source = doc[a["source"][0] : a["source"][1]] if a["source"] else None
+        out.append(
+            Attribution(
+                cue=doc[cs:ce],
+                lemma=a["lemma"],
+                kind=a["kind"],
+                source=source,
+                content=tuple(doc[s:e] for s, e in a["content"]),
+                direct=a["direct"],
+                mixed=a["mixed"],
+                negated=a["negated"],
+                rule=a["rule"],
+            )
+        )
+    return out
+
+
+# --- quotes ------------------------------------------------------------------------------
+def find_quotes(text: str, max_chars: int = _MAX_QUOTE_CHARS) -> list[tuple[int, int]]:
+    """Character ranges of double-quoted passages, quote marks included.
+
+    Marks are paired within a paragraph.  A quote still open at the end of a paragraph goes on
+    only if the next paragraph starts with an opening mark (the news convention for quotes of
+    several paragraphs); otherwise the opening mark is treated as stray and ignored.  Quotes
+    longer than ``max_chars`` are ignored too.
+    """
+    quotes: list[tuple[int, int]] = []
+    pending: int | None = None  # opening offset of a quote carried over a paragraph break
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        open_at: int | None = None
+        if pending is not None:
+            if _opens(text, p_start) and text[p_start] in _OPEN_DOUBLE + _STRAIGHT:
+                open_at, pending = pending, None
+                first = p_start + 1
+            else:
+                pending = None
+                first = p_start
+        else:
+            first = p_start
+        for i in range(first, p_end):
+            ch = text[i]
+            if ch in _OPEN_DOUBLE or (ch == _STRAIGHT and _opens(text, i)):
+                if open_at is None:
+                    open_at = i
+                elif i > 0 and text[i - 1] in ".,!?:;" and ch == _STRAIGHT:
+                    # '"Yes." "No."' written without space: a close after punctuation
+                    quotes.append((open_at, i + 1))
+                    open_at = None
+                else:
+                    open_at = i  # an opening mark while open: the earlier one was stray
+            elif ch in _CLOSE_DOUBLE or ch == _STRAIGHT:
+                if open_at is not None:
+                    quotes.append((open_at, i + 1))
+                    open_at = None
+        if open_at is not None:
+            nxt = paragraphs[p_index + 1][0] if p_index + 1 < len(paragraphs) else None
+            if nxt is not None and text[nxt] in _OPEN_DOUBLE + _STRAIGHT:
+                pending = open_at
+    return [(s, e) for s, e in quotes if e - s <= max_chars and e - s > 2]
+
+
+def _opens(text: str, i: int) -> bool:
+    """Whether a straight quote mark at ``i`` opens (by what is around it)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isspace() or before in "([{—–-/" or i == 0:
+        return not after.isspace()
+    return False
+
+
+# --- the component -----------------------------------------------------------------------
+@Language.factory(
+    COMPONENT,
+    default_config={"max_quote_chars": _MAX_QUOTE_CHARS},
+)
+def make_attribution(nlp: Language, name: str, max_quote_chars: int) -> "AttributionComponent":
+    return AttributionComponent(max_quote_chars)
+
+
+class AttributionComponent:
+    def __init__(self, max_quote_chars: int = _MAX_QUOTE_CHARS):
+        self.max_quote_chars = max_quote_chars
+        if not Doc.has_extension(EXTENSION):
+            Doc.set_extension(EXTENSION, default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.set(EXTENSION, find_attributions(doc, self.max_quote_chars))
+        return doc
+
+
+def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list[dict]:
+    """The attributions of a parsed ``doc`` as plain dicts (token offsets, end exclusive)."""
+    quotes = _quote_token_spans(doc, max_quote_chars)
+    in_quote = [-1] * len(doc)
+    for q, (s, e) in enumerate(quotes):
+        for i in range(s, e):
+            in_quote[i] = q
+    found: list[dict] = []
+    cue_tokens: set[int] = set()
+    for token in doc:
+        record = _syntactic(token)
+        if record is None:
+            continue
+        # A cue inside a quote belongs to the quoted speaker's words, not to the article.
+        if in_quote[token.i] >= 0:
+            continue
+        found.append(record)
+        cue_tokens.update(range(*record["cue"]))
+    used_quotes = _merge_quotes(doc, found, quotes, in_quote)
+    for q, (s, e) in enumerate(quotes):
+        if q in used_quotes:
+            continue
+        record = _quote_attribution(doc, quotes, q, in_quote)
+        if record is not None and record["cue"][0] not in cue_tokens:
+            found.append(record)
+            used_quotes.add(q)
+            cue_tokens.update(range(*record["cue"]))
+            _merge_quotes(doc, [record], quotes, in_quote, used_quotes)
+    for record in found:
+        record["direct"] = all(
+            any(p == list(quotes[q]) for q in range(len(quotes))) for p in record["content"]
+        )
+        record["mixed"] = not record["direct"] and any(
+            in_quote[i] >= 0 for s, e in record["content"] for i in range(s, e)
+        )
+    found.sort(key=lambda r: r["cue"][0])
+    return found
+
+
+def _quote_token_spans(doc: Doc, max_quote_chars: int) -> list[tuple[int, int]]:
+    spans = []
+    for s, e in find_quotes(doc.text, max_quote_chars):
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None and len(span) > 2:
+            spans.append((span.start, span.end))
+    return spans
+
+
+def _syntactic(token: Token) -> dict | None:
+    if token.lower_ == "according" and token.i + 1 < len(token.doc):
+        return _according_to(token)
+    if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_LEXICON:
+        return _verb_cue(token)
+    if token.pos_ == "NOUN" and token.lemma_.lower() in CUE_NOUNS:
+        return _noun_cue(token)
+    return None
+
+
+def _verb_cue(verb: Token) -> dict | None:
+    lemma = verb.lemma_.lower()
+    kind, complements = CUE_LEXICON[lemma]
+    content_tokens: list[Token] = []
+    for child in verb.children:
+        dep = child.dep_
+        if dep == "ccomp" and "c" in complements:
+            content_tokens.append(child)
+        elif dep == "xcomp" and "x" in complements:
+            content_tokens.append(child)
+        elif dep in ("dobj", "oprd") and "o" in complements:
+            content_tokens.append(child)
+        elif dep == "prep" and "p" in complements and child.lower_ in _CONTENT_PREPS:
+            content_tokens.append(child)
+        elif dep == "prep" and lemma in ("accuse", "describe", "call") and child.lower_ in ("of", "as"):
+            content_tokens.append(child)
+    for child in verb.children:
+        if child.dep_ == "ccomp" and "c" not in complements and lemma in ("tell", "ask"):
+            content_tokens.append(child)
+    rule = "verb"
+    if not content_tokens and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i < verb.i:
+        # "Troops arrived, officials said": the reported clause is the head, the cue hangs off it
+        head = verb.head
+        if head.pos_ in ("VERB", "AUX") and _has_subject(head):
+            parts = _clause_without(head, verb)
+            if parts:
+                record = _record(verb, lemma, kind, _source_of(verb), [parts], "inverted")
+                return record
+    if not content_tokens:
+        return None
+    start = min(t.left_edge.i for t in content_tokens)
+    end = max(t.right_edge.i for t in content_tokens) + 1
+    content = _within_paragraph(verb.doc, start, end, verb.i)
+    if content is None or content[1] - content[0] < 2 and not _is_quote_at(verb.doc, content):
+        return None
+    return _record(verb, lemma, kind, _source_of(verb), [content], rule)
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in _SUBJECT_DEPS or c.dep_ == "expl" for c in verb.children)
+
+
+def _clause_without(head: Token, cue: Token) -> tuple[int, int] | None:
+    """The head clause's tokens before the cue's own subtree ("X, he said" -> X)."""
+    return _within_paragraph(head.doc, head.left_edge.i, cue.left_edge.i, cue.i)
+
+
+def _is_quote_at(doc: Doc, span: tuple[int, int]) -> bool:
+    return doc[span[0]].is_quote
+
+
+def _according_to(token: Token) -> dict | None:
+    doc = token.doc
+    to = doc[token.i + 1]
+    if to.lower_ != "to":
+        return None
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    source = (pobj.left_edge.i, pobj.right_edge.i + 1)
+    # The content is the clause the phrase modifies, without the phrase itself.
+    head = token.head
+    while head.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl") and head.head.i != head.i:
+        head = head.head
+    if head.i == token.i:
+        return None
+    clause_start, clause_end = head.left_edge.i, head.right_edge.i + 1
+    phrase_start, phrase_end = token.i, max(source[1], to.i + 1)
+    before = _within_paragraph(doc, clause_start, phrase_start, token.i)
+    after = _within_paragraph(doc, phrase_end, clause_end, token.i)
+    candidates = [p for p in (before, after) if p is not None]
+    if not candidates:
+        return None
+    content = max(candidates, key=lambda p: p[1] - p[0])
+    if content[1] - content[0] < 3:
+        return None
+    kind = _REPORTED if pobj.lemma_.lower() in ("report", "media", "account") else _STATED
+    return {
+        "cue": [token.i, to.i + 1],
+        "lemma": "according to",
+        "kind": kind,
+        "source": list(source),
+        "content": [list(content)],
+        "negated": False,
+        "rule": "according_to",
+    }
+
+
+def _noun_cue(noun: Token) -> dict | None:
+    clause = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ in ("acl", "ccomp", "appos")
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    content = _within_paragraph(noun.doc, clause.left_edge.i, clause.right_edge.i + 1, noun.i)
+    if content is None:
+        return None
+    source = None
+    for c in noun.children:
+        if c.dep_ == "poss":
+            source = [c.left_edge.i, c.i + 1]
+    return {
+        "cue": [noun.i, noun.i + 1],
+        "lemma": noun.lemma_.lower(),
+        "kind": CUE_NOUNS[noun.lemma_.lower()],
+        "source": source,
+        "content": [list(content)],
+        "negated": any(c.dep_ == "neg" for c in noun.children),
+        "rule": "noun",
+    }
+
+
+def _record(verb: Token, lemma: str, kind: str, source, content, rule: str) -> dict:
+    cue_start, cue_end = _cue_extent(verb)
+    negated = any(c.dep_ == "neg" or c.lower_ in ("never",) and c.dep_ == "advmod" for c in verb.children)
+    if lemma == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
+        return None  # "point" is a cue only as "point out"
+    return {
+        "cue": [cue_start, cue_end],
+        "lemma": "point out" if lemma == "point" else lemma,
+        "kind": kind,
+        "source": list(source) if source else None,
+        "content": [list(c) for c in content],
+        "negated": negated,
+        "rule": rule,
+    }
+
+
+def _cue_extent(verb: Token) -> tuple[int, int]:
+    """The verb with its auxiliaries, negation and particle: 'did not confirm', 'pointed out'."""
+    start = verb.i
+    for c in verb.lefts:
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i >= verb.i - 3:
+            start = min(start, c.i)
+    end = verb.i + 1
+    for c in verb.rights:
+        if c.dep_ == "prt" and c.i == end:
+            end = c.i + 1
+    return start, end
+
+
+def _source_of(verb: Token) -> tuple[int, int] | None:
+    """The speaker: the verb's subject, a passive's by-agent, or a shared subject."""
+    current = verb
+    for _ in range(3):
+        subject = next((c for c in current.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None:
+            if subject.dep_ == "nsubjpass" or subject.lower_ in _EXPLETIVES and _passive(current):
+                agent = next((c for c in current.children if c.dep_ == "agent"), None)
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                return (pobj.left_edge.i, pobj.right_edge.i + 1) if pobj is not None else None
+            if subject.lower_ in _EXPLETIVES and subject.dep_ == "nsubj" and current.lemma_ == "be":
+                return None
+            return _subject_extent(subject)
+        # "He stood up and said ...", "..., adding that ...": the subject of the governing verb
+        if current.dep_ in ("conj", "advcl", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
+            current = current.head
+            continue
+        return None
+    return None
+
+
+def _subject_extent(subject: Token) -> tuple[int, int]:
+    """The subject phrase without a trailing relative clause ("Smith, who ..., said")."""
+    start, end = subject.left_edge.i, subject.right_edge.i + 1
+    for c in subject.rights:
+        if c.dep_ in ("relcl", "acl") and c.left_edge.i > subject.i:
+            end = min(end, c.left_edge.i)
+    return _trim(subject.doc, start, end) or (subject.i, subject.i + 1)
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ == "auxpass" for c in verb.children)
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Drop punctuation (but not quote marks) and conjunctions at both ends of a range."""
+    while start < end and (
+        (doc[start].is_punct and not doc[start].is_quote) or doc[start].dep_ == "cc"
+        or doc[start].is_space
+    ):
+        start += 1
+    while end > start and (
+        (doc[end - 1].is_punct and not doc[end - 1].is_quote) or doc[end - 1].is_space
+    ):
+        end -= 1
+    if end <= start:
+        return None
+    return start, end
+
+
+def _within_paragraph(doc: Doc, start: int, end: int, anchor: int) -> tuple[int, int] | None:
+    """The range cut at paragraph breaks to the side of ``anchor`` (a parse can cross them)."""
+    for i in range(start, end):
+        if "\n" in doc[i].text:
+            if i < anchor:
+                start = i + 1
+            else:
+                end = i
+                break
+    return _trim(doc, start, end)
+
+
+def _merge_quotes(doc, found, quotes, in_quote, used: set[int] | None = None) -> set[int]:
+    """Widen contents to the quotes they touch; add the second half of a split quote."""
+    used = set() if used is None else used
+    for record in found:
+        parts = []
+        for s, e in record["content"]:
+            touched = sorted({in_quote[i] for i in range(s, e) if in_quote[i] >= 0})
+            for q in touched:
+                qs, qe = quotes[q]
+                if q in used and not (qs >= s and qe <= e):
+                    continue
+                if qs < s or qe > e:
+                    # the content is the quote when the quote covers most of it
+                    if (min(e, qe) - max(s, qs)) * 2 >= (e - s):
+                        s, e = min(s, qs), max(e, qe)
+                used.add(q)
+            parts.append([s, e])
+        # "“A,” he said, “B.”": the quote right after the cue (and source) continues the first
+        cue_end = max(record["cue"][1], record["source"][1] if record["source"] else 0)
+        if parts and parts[-1][1] <= record["cue"][0]:
+            nxt = cue_end
+            while nxt < len(doc) and doc[nxt].is_punct and not doc[nxt].is_quote:
+                nxt += 1
+            while nxt < len(doc) and doc[nxt].is_space:
+                nxt += 1
+            if nxt < len(doc) and in_quote[nxt] >= 0 and quotes[in_quote[nxt]][0] == nxt:
+                q = in_quote[nxt]
+                if q not in used and any(in_quote[i] >= 0 for i in range(*parts[-1])):
+                    parts.append(list(quotes[q]))
+                    used.add(q)
+        record["content"] = parts
+    return used
+
+
+def _quote_attribution(doc: Doc, quotes, q: int, in_quote) -> dict | None:
+    """A cue for a quote nobody claimed yet: right after it, or right before it."""
+    qs, qe = quotes[q]
+    if qe - qs < 4:
+        return None  # a quoted word or two is a term, not a quotation
+    after = _cue_after(doc, qe, in_quote)
+    if after is not None:
+        verb, source = after
+        return _record(verb, verb.lemma_.lower(), _kind(verb), source, [(qs, qe)], "quote_after")
+    before = _cue_before(doc, qs, in_quote)
+    if before is not None:
+        verb, source = before
+        return _record(verb, verb.lemma_.lower(), _kind(verb), source, [(qs, qe)], "quote_before")
+    return None
+
+
+def _kind(verb: Token) -> str:
+    return CUE_LEXICON.get(verb.lemma_.lower(), (_STATED, ""))[0]
+
+
+def _is_quote_verb(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    return token.pos_ in ("VERB", "AUX") and lemma != "be" and (
+        lemma in CUE_LEXICON or lemma in _QUOTE_ONLY_VERBS
+    )
+
+
+def _cue_after(doc: Doc, qe: int, in_quote) -> tuple[Token, tuple[int, int] | None] | None:
+    """'"...," he said' / '"...," said Kirby, who ...': a speech verb within a few tokens."""
+    for i in range(qe, min(qe + 8, len(doc))):
+        token = doc[i]
+        if in_quote[i] >= 0 or token.text in (".", "!", "?", "\n") or "\n" in token.text:
+            return None
+        if _is_quote_verb(token):
+            source = _source_of(token)
+            if source is None:
+                # "said Kirby": an inverted subject parsed as object
+                obj = next((c for c in token.rights if c.dep_ in ("dobj", "npadvmod", "attr")), None)
+                source = _subject_extent(obj) if obj is not None and obj.pos_ in ("PROPN", "NOUN", "PRON") else None
+            return token, source
+    return None
+
+
+def _cue_before(doc: Doc, qs: int, in_quote) -> tuple[Token, tuple[int, int] | None] | None:
+    """'Kirby said: "..."' / 'He told reporters, "..."': the speech verb just before a quote."""
+    i = qs - 1
+    steps = 0
+    while i >= 0 and steps < 12:
+        token = doc[i]
+        if in_quote[i] >= 0 or token.text in (".", "!", "?") or "\n\n" in token.text:
+            return None
+        if _is_quote_verb(token):
+            between = doc[token.i + 1 : qs]
+            if any(t.pos_ in ("VERB",) and t.dep_ not in ("pobj", "amod") for t in between):
+                return None
+            return token, _source_of(token)
+        i -= 1
+        steps += 1
+    return None

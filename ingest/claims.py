@@ -1,0 +1,240 @@
+"""Claims: the attributions of a ``Doc`` as :class:`graph.model.Claim` objects.
+
+A pure function of the parsed doc (with the ``newsgraph_attribution`` component), the article
+and the entities found in it.  Speakers are resolved to entity ids only when it is safe:
+
+- a mention of an entity covers the head of the source phrase ("John Kirby, the White House
+  spokesman"; "South Korea's National Intelligence Service"), or an apposition of it does
+  ("the spokesman, John Kirby");
+- a relative pronoun ("Kirby, who said ...") takes its antecedent;
+- "he"/"she" take the Person mentioned nearest before them (current sentence, then up to two
+  sentences back); "it" the nearest Organization or State.  When that sentence names two or
+  more candidates, the speaker of the previous claim wins if it is one of them; otherwise the
+  speaker stays unresolved (``entity_id`` null): a wrong speaker is worse than none;
+- an unnamed source ("a senior administration official", "Ukrainian intelligence sources")
+  becomes an entity of type ``Source`` of its own, scoped to the article, with the State or
+  Organization it names as affiliation.  :func:`claims_and_sources_from_doc` returns those
+  entities next to the claims; :func:`claims_from_doc` (the extractor contract) only the claims.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+
+from spacy.tokens import Doc, Span, Token
+
+from graph.model import Article, Claim, Cue, Entity, Mention, Span as TextSpan, SpeakerRef
+from ingest.attribution import Attribution, attributions
+
+EXTRACTOR = "newsgraph_attribution"
+EXTRACTOR_VERSION = "0.1.0"
+
+# Attributions whose cue expresses a wish or a request rather than a proposition.
+_NOT_A_CLAIM = {
+    "want", "plan", "intend", "refuse", "decline", "hope", "ask", "urge", "demand", "wonder",
+    "call", "describe", "praise", "criticize", "criticise", "blame", "cite", "propose",
+    "question", "continue", "agree", "disagree", "remind", "advise", "brief", "accuse",
+}
+_DENIAL = re.compile(
+    r"\b(fake news|baseless|groundless|unfounded|fabricat\w*|untrue|nonsense|propaganda|"
+    r"disinformation|misinformation|provocation)\b",
+    re.IGNORECASE,
+)
+_INTELLIGENCE = re.compile(r"\b(intelligence|spy agency|spy service)\b", re.IGNORECASE)
+_REPORT_NOUNS = {"report", "media", "outlet", "newspaper", "broadcaster", "footage", "account"}
+# Heads of noun phrases that name a source without naming who it is.
+_SOURCE_NOUNS = {
+    "official", "source", "spokesman", "spokeswoman", "spokesperson", "diplomat", "officer",
+    "aide", "adviser", "advisor", "analyst", "expert", "lawmaker", "legislator", "insider",
+    "person", "people", "commander", "representative", "member", "staffer", "investigator",
+    "agent", "observer", "intelligence", "military", "minister", "ministry", "officials",
+}
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_THING_PRONOUNS = {"it"}
+_RELATIVE = {"who", "which", "that", "whom"}
+_BASE_CONFIDENCE = {
+    "verb": 0.8, "inverted": 0.75, "according_to": 0.8, "noun": 0.6,
+    "quote_after": 0.85, "quote_before": 0.8,
+}
+
+
+def claims_from_doc(doc: Doc, article: Article, entities: list[Entity]) -> list[Claim]:
+    """The claims of one article (the extractor contract); see the module docstring."""
+    return claims_and_sources_from_doc(doc, article, entities)[0]
+
+
+def claims_and_sources_from_doc(
+    doc: Doc, article: Article, entities: list[Entity]
+) -> tuple[list[Claim], list[Entity]]:
+    """The claims, and the unnamed-source entities (type ``Source``) their speakers are."""
+    if doc.text != article.text:
+        raise ValueError(
+            f"article {article.id}: the doc was not parsed from article.text "
+            "(claim offsets would not point into the article)"
+        )
+    resolver = _SpeakerResolver(doc, article, entities)
+    sentence_starts = [s.start_char for s in doc.sents]
+    claims: list[Claim] = []
+    for attribution in attributions(doc):
+        content = attribution.content_span
+        kind = _kind(attribution, content)
+        if attribution.lemma in _NOT_A_CLAIM and kind != "DENIED":
+            continue
+        sentence = bisect_right(sentence_starts, attribution.cue.start_char) - 1
+        speaker = resolver.resolve(attribution, sentence)
+        confidence = _BASE_CONFIDENCE.get(attribution.rule, 0.6)
+        if attribution.negated:
+            confidence *= 0.5
+        cue = attribution.cue
+        claims.append(
+            Claim(
+                id=claim_id(article.id, cue.start_char, cue.end_char),
+                kind=kind,
+                speaker=speaker,
+                cue=Cue(
+                    text=cue.text, start=cue.start_char, end=cue.end_char,
+                    lemma=attribution.lemma, negated=attribution.negated,
+                ),
+                content=TextSpan(text=content.text, start=content.start_char, end=content.end_char),
+                direct=attribution.direct,
+                quantities=[],
+                about=_about(content, resolver.mentions),
+                sentence=max(sentence, 0),
+                confidence=round(confidence, 3),
+                article_id=article.id,
+                extractor=f"{EXTRACTOR}:{attribution.rule}",
+                extractor_version=EXTRACTOR_VERSION,
+            )
+        )
+        if speaker.entity_id is not None:
+            resolver.last_speaker = speaker.entity_id
+    return claims, resolver.sources()
+
+
+def claim_id(article_id: str, cue_start: int, cue_end: int) -> str:
+    """Stable across runs: the article and where its cue is."""
+    digest = hashlib.sha256(f"{article_id}:{cue_start}:{cue_end}".encode()).hexdigest()
+    return f"claim:{digest[:16]}"
+
+
+def _kind(attribution: Attribution, content: Span) -> str:
+    kind = attribution.kind
+    if attribution.negated and kind in ("CONFIRMED", "DENIED"):
+        return "STATED"  # "did not confirm" confirms nothing; "did not deny" denies nothing
+    if kind == "STATED" and _DENIAL.search(content.text):
+        return "DENIED"
+    source = attribution.source
+    if kind == "STATED" and source is not None:
+        if _INTELLIGENCE.search(source.text):
+            return "ASSESSED"
+        if source.root.lemma_.lower() in _REPORT_NOUNS:
+            return "REPORTED"
+    return kind
+
+
+def _about(content: Span, mentions: list[tuple[int, int, Entity]]) -> list[str]:
+    ids: list[str] = []
+    for start, end, entity in mentions:
+        if start >= content.start_char and end <= content.end_char and entity.id not in ids:
+            ids.append(entity.id)
+    return ids
+
+
+class _SpeakerResolver:
+    def __init__(self, doc: Doc, article: Article, entities: list[Entity]):
+        self.doc = doc
+        self.article = article
+        self.mentions: list[tuple[int, int, Entity]] = sorted(
+            ((m.start, m.end, e) for e in entities for m in e.mentions), key=lambda t: t[0]
+        )
+        self.last_speaker: str | None = None
+        self._sources: dict[str, Entity] = {}
+        self._sentences = list(doc.sents)
+
+    def sources(self) -> list[Entity]:
+        return list(self._sources.values())
+
+    def resolve(self, attribution: Attribution, sentence: int) -> SpeakerRef:
+        source = attribution.source
+        if source is None:
+            cue = attribution.cue
+            return SpeakerRef(text="", name="", start=cue.start_char, end=cue.start_char)
+        ref = dict(text=source.text, name=source.text, start=source.start_char, end=source.end_char)
+        head = source.root
+        if head.lower_ in _RELATIVE and head.head.dep_ in ("relcl", "acl"):
+            head = head.head.head
+        entity = None
+        if head.lower_ in _PERSON_PRONOUNS:
+            entity = self._antecedent(head, sentence, ("Person",))
+        elif head.lower_ in _THING_PRONOUNS:
+            entity = self._antecedent(head, sentence, ("Organization", "State"))
+        elif head.pos_ != "PRON":
+            entity = self._entity_at(head) or self._apposition(head)
+            if entity is None and head.lemma_.lower() in _SOURCE_NOUNS:
+                entity = self._unnamed_source(source, head, sentence)
+        if entity is not None:
+            ref["entity_id"] = entity.id
+            if head.pos_ == "PRON":
+                ref["name"] = entity.name
+        return SpeakerRef(**ref)
+
+    def _entity_at(self, token: Token) -> Entity | None:
+        start, end = token.idx, token.idx + len(token.text)
+        for m_start, m_end, entity in self.mentions:
+            if m_start < end and start < m_end:
+                return entity
+        return None
+
+    def _apposition(self, head: Token) -> Entity | None:
+        for child in head.children:
+            if child.dep_ == "appos":
+                entity = self._entity_at(child)
+                if entity is not None:
+                    return entity
+        return None
+
+    def _antecedent(self, pronoun: Token, sentence: int, types: tuple[str, ...]) -> Entity | None:
+        for back in range(0, 3):
+            index = sentence - back
+            if index < 0:
+                return None
+            sent = self._sentences[index]
+            end = pronoun.idx if back == 0 else sent.end_char
+            candidates: dict[str, Entity] = {}
+            for m_start, m_end, entity in self.mentions:
+                if m_start >= sent.start_char and m_end <= end and entity.type in types:
+                    candidates[entity.id] = entity
+            if len(candidates) == 1:
+                return next(iter(candidates.values()))
+            if len(candidates) > 1:
+                return candidates.get(self.last_speaker) if self.last_speaker else None
+        return None
+
+    def _unnamed_source(self, source: Span, head: Token, sentence: int) -> Entity:
+        """'a senior administration official' -> its own Source entity in this article."""
+        phrase = self.doc[source.start : head.i + 1]
+        name = phrase.text
+        affiliation = None
+        for m_start, m_end, entity in self.mentions:
+            if m_start >= source.start_char and m_end <= source.end_char and entity.type in (
+                "State", "Organization"
+            ):
+                affiliation = entity.id
+                break
+        key = f"source:{_slug(name)}-{self.article.id[:8]}"
+        entity = self._sources.get(key)
+        if entity is None:
+            entity = Entity(id=key, name=name, type="Source", affiliation=affiliation)
+            self._sources[key] = entity
+        entity.mentions.append(
+            Mention(
+                text=phrase.text, start=phrase.start_char, end=phrase.end_char,
+                sentence=max(sentence, 0),
+            )
+        )
+        return entity
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
