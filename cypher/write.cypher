@@ -1,0 +1,258 @@
+-- Writes of one article's graph (graph/writer.py), all inside one transaction, and the reads
+-- the writer needs to resolve what it writes against what is stored.
+-- Labels and relationship types cannot be parameters, so there is one statement per entity
+-- type, relation type and claim kind; the writer picks the statement by name.
+
+-- name: stored_article_ids
+-- Which of these article ids are already stored (ingest skips them before NLP).
+MATCH (a:Article)
+WHERE a.id IN $ids
+RETURN a.id AS id
+
+-- name: latest_version_by_url
+-- The newest stored version of a URL: the article no other version points to.
+MATCH (a:Article {url: $url})
+WHERE NOT EXISTS { (:Article)-[:NEW_VERSION_OF]->(a) }
+RETURN a.id AS id
+
+-- name: article_signatures
+-- MinHash signatures of the stored articles, loaded into the near-duplicate index.
+MATCH (a:Article)
+WHERE a.minhash IS NOT NULL
+RETURN a.id AS id, a.minhash AS minhash, a.url AS url
+
+-- name: stored_entities
+-- Stored entities with these ids, with what the writer merges into them.
+MATCH (e:Entity)
+WHERE e.id IN $ids
+RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases,
+       e.mention_count AS mention_count, e.first_seen AS first_seen, e.last_seen AS last_seen
+
+-- name: persons_by_surname
+-- Stored people whose surname key is one of $keys (candidates for "Kirby" -> "John Kirby").
+MATCH (e:Person)
+WHERE e.surname_key IN $keys
+RETURN e.id AS id, e.name AS name, e.surname_key AS surname_key, e.given_key AS given_key
+
+-- name: organizations_by_alias_key
+-- Stored organisations known under one of these folded names or aliases.
+MATCH (e:Organization)
+WHERE any(key IN e.alias_keys WHERE key IN $keys)
+RETURN e.id AS id, e.name AS name, e.alias_keys AS alias_keys
+
+-- name: stored_troop_claims
+-- Claims with a troop count, with their quantities: what new claims are compared with.
+MATCH (c:Claim)-[:HAS_QUANTITY]->(q:Quantity)
+WHERE q.is_troop_count = true
+WITH DISTINCT c
+MATCH (c)-[:HAS_QUANTITY]->(quantity:Quantity)
+RETURN c {.*} AS claim, collect(quantity {.*}) AS quantities
+
+-- name: claims_of_articles
+-- The claims of these articles with the keys that find duplicates (same speaker, same numbers).
+MATCH (c:Claim)
+WHERE c.article_id IN $article_ids
+RETURN c.id AS id, c.article_id AS article_id, c.speaker_key AS speaker_key,
+       c.numbers_key AS numbers_key, c.content_text AS content_text, c.duplicate_of AS duplicate_of
+
+-- name: merge_article
+MERGE (a:Article {id: $id})
+SET a += $props
+
+-- name: merge_sentences
+MATCH (a:Article {id: $article_id})
+UNWIND $rows AS row
+MERGE (s:Sentence {id: row.id})
+SET s += row.props
+MERGE (a)-[:HAS_SENTENCE]->(s)
+
+-- name: merge_entities_person
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e:Person, e += row.props
+
+-- name: merge_entities_organization
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e:Organization, e += row.props
+
+-- name: merge_entities_state
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e:State, e += row.props
+
+-- name: merge_entities_place
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e:Place, e += row.props
+
+-- name: merge_entities_unit
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e:Unit, e += row.props
+
+-- name: merge_entities_event
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e:Event, e += row.props
+
+-- name: merge_entities_source
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e:Source, e += row.props
+
+-- name: merge_mentions
+MATCH (a:Article {id: $article_id})
+UNWIND $rows AS row
+MATCH (e:Entity {id: row.entity_id})
+MERGE (e)-[m:MENTIONED_IN]->(a)
+SET m += row.props
+
+-- name: merge_relations_deployed_to
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:DEPLOYED_TO {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_relations_moved_from
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:MOVED_FROM {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_relations_training_at
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:TRAINING_AT {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_relations_part_of
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:PART_OF {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_relations_holds_role
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:HOLDS_ROLE {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_relations_located_in
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:LOCATED_IN {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_relations_allied_with
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:ALLIED_WITH {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_relations_cooperates_with
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:COOPERATES_WITH {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_relations_participated_in
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:PARTICIPATED_IN {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_relations_member_of
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source}), (t:Entity {id: row.target})
+MERGE (s)-[r:MEMBER_OF {id: row.id}]->(t)
+SET r += row.props
+
+-- name: merge_claims
+-- Claim nodes and the sentence each comes from.
+UNWIND $rows AS row
+MERGE (c:Claim {id: row.id})
+SET c += row.props
+WITH c, row
+MATCH (s:Sentence {id: row.sentence_id})
+MERGE (c)-[:IN]->(s)
+
+-- name: merge_speaker_stated
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.speaker}), (c:Claim {id: row.claim_id})
+MERGE (s)-[r:STATED]->(c)
+SET r.article_id = row.article_id
+
+-- name: merge_speaker_assessed
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.speaker}), (c:Claim {id: row.claim_id})
+MERGE (s)-[r:ASSESSED]->(c)
+SET r.article_id = row.article_id
+
+-- name: merge_speaker_confirmed
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.speaker}), (c:Claim {id: row.claim_id})
+MERGE (s)-[r:CONFIRMED]->(c)
+SET r.article_id = row.article_id
+
+-- name: merge_speaker_denied
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.speaker}), (c:Claim {id: row.claim_id})
+MERGE (s)-[r:DENIED]->(c)
+SET r.article_id = row.article_id
+
+-- name: merge_speaker_warned
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.speaker}), (c:Claim {id: row.claim_id})
+MERGE (s)-[r:WARNED]->(c)
+SET r.article_id = row.article_id
+
+-- name: merge_speaker_reported
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.speaker}), (c:Claim {id: row.claim_id})
+MERGE (s)-[r:REPORTED]->(c)
+SET r.article_id = row.article_id
+
+-- name: merge_claim_about
+UNWIND $rows AS row
+MATCH (c:Claim {id: row.claim_id}), (e:Entity {id: row.entity_id})
+MERGE (c)-[:ABOUT]->(e)
+
+-- name: merge_quantities
+UNWIND $rows AS row
+MATCH (c:Claim {id: row.claim_id})
+MERGE (q:Quantity {id: row.id})
+SET q += row.props
+MERGE (c)-[:HAS_QUANTITY]->(q)
+
+-- name: merge_quantity_counts
+UNWIND $rows AS row
+MATCH (q:Quantity {id: row.quantity_id}), (e:Entity {id: row.entity_id})
+MERGE (q)-[:COUNTS]->(e)
+
+-- name: merge_links_conflicts_with
+UNWIND $rows AS row
+MATCH (a:Claim {id: row.source}), (b:Claim {id: row.target})
+MERGE (a)-[r:CONFLICTS_WITH]->(b)
+SET r.reason = row.reason
+
+-- name: merge_links_corroborates
+UNWIND $rows AS row
+MATCH (a:Claim {id: row.source}), (b:Claim {id: row.target})
+MERGE (a)-[r:CORROBORATES]->(b)
+SET r.reason = row.reason
+
+-- name: merge_links_denies
+UNWIND $rows AS row
+MATCH (a:Claim {id: row.source}), (b:Claim {id: row.target})
+MERGE (a)-[r:DENIES]->(b)
+SET r.reason = row.reason
+
+-- name: merge_same_story
+MATCH (a:Article {id: $article_id}), (b:Article {id: $other_id})
+MERGE (a)-[r:SAME_STORY]->(b)
+SET r.similarity = $similarity
+
+-- name: merge_new_version
+MATCH (a:Article {id: $article_id}), (b:Article {id: $previous_id})
+MERGE (a)-[:NEW_VERSION_OF]->(b)

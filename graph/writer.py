@@ -1,0 +1,665 @@
+"""Write one article's graph into the store: one transaction, idempotent, resolved against what
+is already stored.
+
+What happens to an :class:`~graph.model.ArticleGraph`, in one write transaction:
+
+1. An article id already stored means nothing to do (``unchanged``): ids are hashes of the
+   normalised text, so re-ingesting never changes counts or doubles ``mention_count``.
+2. A stored article with the same URL (and so a different text) makes this one a new version:
+   ``(new)-[:NEW_VERSION_OF]->(latest stored version)``.
+3. A near-duplicate already stored (MinHash over word shingles, the signatures kept on the
+   ``Article`` nodes and loaded into an LSH index) gives ``(new)-[:SAME_STORY {similarity}]->(old)``.
+   Claims of the new article that repeat a claim of that story (same speaker and the same numbers)
+   get ``duplicate_of`` = the id of the first such claim, so who-said tables count them once.
+4. Entities are resolved against stored ones: same id is the same node; a lone surname
+   ("Kirby") or initial and surname joins the one stored person with that surname; an
+   organisation whose name is another stored organisation's alias (or the reverse) joins it.
+   Two different full names are never merged.
+5. New troop claims are compared with the stored ones (:func:`ingest.stance.link_claims`).
+6. Everything is written with batched ``UNWIND ... MERGE`` statements from ``cypher/write.cypher``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import threading
+import unicodedata
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal
+
+from datasketch import MinHash, MinHashLSH
+
+from graph.errors import StoreError
+from graph.model import (
+    Article,
+    ArticleGraph,
+    Claim,
+    Entity,
+    Quantity,
+    Relation,
+    TimeExpression,
+)
+from graph.store import GraphStore, run
+
+NUM_PERM = 64
+"""Permutations per MinHash signature (stored on each Article as ``minhash``)."""
+SHINGLE_WORDS = 4
+SAME_STORY_THRESHOLD = 0.5
+"""Estimated Jaccard similarity of word 4-shingles above which two texts are one story. Two
+different articles on the same topic share well under 10% of their 4-shingles; the same wire
+story with a new headline, a local intro or a trimmed ending shares well over half."""
+DUPLICATE_CONTENT_OVERLAP = 0.6
+"""For claims without numbers: share of content words two claims by one speaker must share."""
+
+WriteStatus = Literal["new", "new_version", "unchanged"]
+
+_HONORIFICS = frozenset(
+    "mr mrs ms miss dr prof sir dame lord lady gen general col colonel maj major capt captain lt "
+    "sgt adm admiral president prime minister pm secretary senator sen rep gov governor "
+    "ambassador spokesman spokeswoman spokesperson chancellor king queen prince princess".split()
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class WriteResult:
+    article_id: str
+    status: WriteStatus
+    entities: int = 0
+    relations: int = 0
+    claims: int = 0
+    previous_version: str | None = None
+    same_story: list[tuple[str, float]] = field(default_factory=list)
+    resolved: dict[str, str] = field(default_factory=dict)
+    """Extracted entity id -> the stored entity it was merged into, where they differ."""
+    duplicate_claims: int = 0
+    claim_links: int = 0
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, whitespace collapsed: the key names are compared by."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def person_name_parts(name: str) -> tuple[str | None, str]:
+    """(given name key or None, surname key) of a person's name, honorifics dropped.
+
+    "John F. Kirby" -> ("john", "kirby"); "Mr Kirby" -> (None, "kirby"); "J. Kirby" -> ("j", "kirby").
+    """
+    words = [w for w in _WORD.findall(fold(name)) if w]
+    while len(words) > 1 and words[0] in _HONORIFICS:
+        words = words[1:]
+    if not words:
+        return None, fold(name)
+    if len(words) == 1:
+        return None, words[0]
+    return words[0], words[-1]
+
+
+def _given_compatible(a: str | None, b: str | None) -> bool:
+    """Two given names can be one person's: either missing, equal, or one the other's initial."""
+    if a is None or b is None:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return a == b
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
+    words = _WORD.findall(fold(text))
+    if len(words) < size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def signature(text: str) -> MinHash:
+    minhash = MinHash(num_perm=NUM_PERM)
+    minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
+    return minhash
+
+
+def relation_id(relation: Relation) -> str:
+    """Stable id of an extracted relation: its type, extracted ends, article and offsets."""
+    ev = relation.evidence
+    key = "|".join(
+        [relation.type, relation.source, relation.target, ev.article_id, str(ev.start), str(ev.end)]
+    )
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+class StoryIndex:
+    """The near-duplicate index: MinHash LSH over the stored articles' signatures.
+
+    Loaded once from the store; the writer adds each article after its transaction commits.
+    """
+
+    def __init__(self) -> None:
+        self.lsh = MinHashLSH(threshold=SAME_STORY_THRESHOLD, num_perm=NUM_PERM)
+        self.signatures: dict[str, MinHash] = {}
+        self.urls: dict[str, str | None] = {}
+
+    def load(self, rows: Iterable[dict]) -> None:
+        for row in rows:
+            self.add(row["id"], MinHash(num_perm=NUM_PERM, hashvalues=row["minhash"]), row.get("url"))
+
+    def add(self, article_id: str, minhash: MinHash, url: str | None) -> None:
+        if article_id in self.signatures:
+            return
+        self.lsh.insert(article_id, minhash)
+        self.signatures[article_id] = minhash
+        self.urls[article_id] = url
+
+    def similar(self, minhash: MinHash) -> list[tuple[str, float]]:
+        """Stored articles of the same story, best first, with the estimated similarity."""
+        found = []
+        for other in self.lsh.query(minhash):
+            similarity = minhash.jaccard(self.signatures[other])
+            if similarity >= SAME_STORY_THRESHOLD:
+                found.append((other, round(float(similarity), 3)))
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))
+
+
+class GraphWriter:
+    """Writes article graphs into one store; keeps the near-duplicate index of that store."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self._index: StoryIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> StoryIndex:
+        if self._index is None:
+            index = StoryIndex()
+            index.load(self.store.query("article_signatures"))
+            self._index = index
+        return self._index
+
+    def write(self, graph: ArticleGraph) -> WriteResult:
+        with self._lock:
+            minhash = signature(graph.article.text)
+            # Versions of one URL are linked as versions, not as two sites carrying one story.
+            matches = [
+                (other, similarity)
+                for other, similarity in self.index.similar(minhash)
+                if graph.article.url is None or self.index.urls[other] != graph.article.url
+            ]
+            try:
+                result = self.store.write(lambda tx: _write_in_tx(tx, graph, minhash, matches))
+            except StoreError as error:
+                raise StoreError(
+                    f"article {graph.article.id} ({graph.article.source_path or graph.article.title!r}) "
+                    f"was not stored: {error.message}",
+                    {"article_id": graph.article.id, **error.details},
+                ) from error
+            if result.status != "unchanged":
+                self.index.add(graph.article.id, minhash, graph.article.url)
+            return result
+
+
+_writers: "weakref.WeakKeyDictionary[GraphStore, GraphWriter]" = weakref.WeakKeyDictionary()
+_writers_lock = threading.Lock()
+
+
+def writer_for(store: GraphStore) -> GraphWriter:
+    """The one writer of a store (it holds that store's near-duplicate index)."""
+    with _writers_lock:
+        writer = _writers.get(store)
+        if writer is None:
+            writer = _writers[store] = GraphWriter(store)
+        return writer
+
+
+def write_article_graph(store: GraphStore, graph: ArticleGraph) -> WriteResult:
+    """Write one article's graph in one transaction; see the module docstring."""
+    return writer_for(store).write(graph)
+
+
+# --- inside the transaction -------------------------------------------------------------------
+
+
+def _write_in_tx(tx, graph: ArticleGraph, minhash: MinHash, matches: list[tuple[str, float]]) -> WriteResult:
+    article = graph.article
+    if run(tx, "stored_article_ids", ids=[article.id]):
+        return WriteResult(article.id, "unchanged")
+
+    previous = None
+    if article.url:
+        latest = run(tx, "latest_version_by_url", url=article.url)
+        previous = latest[0]["id"] if latest else None
+    same_story = [(other, sim) for other, sim in matches if other != previous]
+
+    mapping, stored = _resolve_entities(tx, graph.entities)
+    entities = _merged_entities(graph.entities, mapping, stored, article.published)
+    result = WriteResult(
+        article.id,
+        "new_version" if previous else "new",
+        previous_version=previous,
+        same_story=same_story,
+        resolved={old: new for old, new in mapping.items() if old != new},
+    )
+
+    run(tx, "merge_article", id=article.id, props=_article_props(article, minhash))
+    run(
+        tx,
+        "merge_sentences",
+        article_id=article.id,
+        rows=[
+            {"id": f"{article.id}:{s.index}", "props": {"article_id": article.id, "index": s.index, "start": s.start, "end": s.end, "text": s.text}}
+            for s in graph.sentences
+        ],
+    )
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for entity_id, (entity_type, props, _) in entities.items():
+        by_type[entity_type].append({"id": entity_id, "props": props})
+    for entity_type, rows in sorted(by_type.items()):
+        run(tx, f"merge_entities_{entity_type.lower()}", rows=rows)
+    run(
+        tx,
+        "merge_mentions",
+        article_id=article.id,
+        rows=[{"entity_id": entity_id, "props": mention_props} for entity_id, (_, _, mention_props) in entities.items()],
+    )
+    result.entities = len(entities)
+
+    result.relations = _write_relations(tx, graph.relations, mapping)
+
+    claims = [_resolved_claim(claim, mapping) for claim in graph.claims]
+    duplicates = _duplicate_claims(tx, claims, [other for other, _ in same_story] + ([previous] if previous else []))
+    result.claims = _write_claims(tx, claims, article, duplicates)
+    result.duplicate_claims = len(duplicates)
+    result.claim_links = _write_claim_links(tx, claims)
+
+    for other, similarity in same_story:
+        run(tx, "merge_same_story", article_id=article.id, other_id=other, similarity=similarity)
+    if previous:
+        run(tx, "merge_new_version", article_id=article.id, previous_id=previous)
+    return result
+
+
+def _article_props(article: Article, minhash: MinHash) -> dict[str, Any]:
+    props = article.model_dump(exclude={"id"})
+    props["ingested_at"] = dt.datetime.now(dt.timezone.utc)
+    props["minhash"] = [int(v) for v in minhash.hashvalues]
+    return _without_none(props)
+
+
+def _without_none(props: dict[str, Any]) -> dict[str, Any]:
+    """``SET n += props`` removes properties set to null: leave what the text does not say alone."""
+    return {key: value for key, value in props.items() if value is not None}
+
+
+# --- entity resolution --------------------------------------------------------------------------
+
+
+def _resolve_entities(tx, entities: list[Entity]) -> tuple[dict[str, str], dict[str, dict]]:
+    """Extracted entity id -> the id it is stored under, and the stored entities involved."""
+    ids = sorted({e.id for e in entities})
+    stored = {row["id"]: row for row in run(tx, "stored_entities", ids=ids)} if ids else {}
+    mapping = {e.id: e.id for e in entities}
+
+    # People: a lone surname or an initial joins the one full name with that surname.
+    article_people = [e for e in entities if e.type == "Person"]
+    partial = [e for e in article_people if e.id not in stored and _is_partial_name(e.name)]
+    if partial:
+        surnames = sorted({person_name_parts(e.name)[1] for e in partial})
+        candidates = run(tx, "persons_by_surname", keys=surnames)
+        for entity in partial:
+            given, surname = person_name_parts(entity.name)
+            full_names = {
+                row["id"]
+                for row in candidates
+                if row["surname_key"] == surname and row.get("given_key") and _given_compatible(given, row["given_key"])
+            }
+            # A full name with this surname in the article itself makes a stored match unsafe.
+            in_article = {
+                other.id
+                for other in article_people
+                if other.id != entity.id and not _is_partial_name(other.name)
+                and person_name_parts(other.name)[1] == surname
+            }
+            if len(full_names) == 1 and not (in_article - full_names):
+                mapping[entity.id] = next(iter(full_names))
+
+    # Organisations: one's name is the other's alias.
+    organisations = [e for e in entities if e.type == "Organization" and e.id not in stored]
+    if organisations:
+        keys = sorted({k for e in organisations for k in _alias_keys(e.name, e.aliases)})
+        rows = run(tx, "organizations_by_alias_key", keys=keys)
+        for entity in organisations:
+            own_name = fold(entity.name)
+            own_keys = set(_alias_keys(entity.name, entity.aliases))
+            matches = {
+                row["id"]
+                for row in rows
+                if own_name in (row["alias_keys"] or []) or fold(row["name"]) in own_keys
+            }
+            if len(matches) == 1:
+                mapping[entity.id] = next(iter(matches))
+
+    targets = sorted(set(mapping.values()) - set(stored))
+    if targets:
+        stored.update({row["id"]: row for row in run(tx, "stored_entities", ids=targets)})
+    return mapping, stored
+
+
+def _is_partial_name(name: str) -> bool:
+    given, _ = person_name_parts(name)
+    return given is None or len(given) == 1
+
+
+def _alias_keys(name: str, aliases: Iterable[str]) -> list[str]:
+    keys: list[str] = []
+    for text in [name, *aliases]:
+        key = fold(text)
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _merged_entities(
+    entities: list[Entity], mapping: dict[str, str], stored: dict[str, dict], published: dt.date | None
+) -> dict[str, tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Resolved id -> (type, node properties, MENTIONED_IN properties)."""
+    groups: dict[str, list[Entity]] = defaultdict(list)
+    for entity in entities:
+        groups[mapping[entity.id]].append(entity)
+
+    merged: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+    for entity_id, group in groups.items():
+        known = stored.get(entity_id)
+        primary = next((e for e in group if e.id == entity_id), group[0])
+        name = known["name"] if known else primary.name
+        entity_type = known["type"] if known else primary.type
+        stored_aliases = (known["aliases"] or []) if known else []
+        names = [name, *stored_aliases, *(n for e in group for n in [e.name, *e.aliases])]
+        aliases: list[str] = []
+        seen = {fold(name)}
+        for alias in names:
+            if fold(alias) not in seen:
+                seen.add(fold(alias))
+                aliases.append(alias)
+        mentions = sorted({(m.start, m.end, m.sentence) for e in group for m in e.mentions})
+        dates = [d for d in [published, known and known["first_seen"], known and known["last_seen"]] if d]
+        props: dict[str, Any] = {
+            "name": name,
+            "type": entity_type,
+            "aliases": aliases,
+            "name_key": fold(name),
+            "alias_keys": _alias_keys(name, aliases),
+            "search_text": " ".join(_alias_keys(name, aliases)),
+            "mention_count": ((known["mention_count"] or 0) if known else 0) + max(len(mentions), 1),
+            "first_seen": min(dates) if dates else None,
+            "last_seen": max(dates) if dates else None,
+        }
+        if entity_type == "Person":
+            given, surname = person_name_parts(name)
+            props["given_key"] = given
+            props["surname_key"] = surname
+        for entity in group:
+            for key in ("latitude", "longitude", "country", "geonames_id", "event_kind"):
+                value = getattr(entity, key)
+                if value is not None:
+                    props.setdefault(key, value)
+            if entity.affiliation is not None:
+                props.setdefault("affiliation", mapping.get(entity.affiliation, entity.affiliation))
+            if entity.time is not None:
+                for key, value in _time_props("time", entity.time).items():
+                    props.setdefault(key, value)
+        mention_props = {
+            "count": len(mentions),
+            "starts": [m[0] for m in mentions],
+            "ends": [m[1] for m in mentions],
+            "sentences": [m[2] for m in mentions],
+        }
+        merged[entity_id] = (entity_type, _without_none(props), mention_props)
+    return merged
+
+
+def _time_props(key: str, time: TimeExpression | dict) -> dict[str, Any]:
+    time = TimeExpression.model_validate(time) if isinstance(time, dict) else time
+    return {f"{key}_text": time.text, f"{key}_start": time.start, f"{key}_end": time.end}
+
+
+# --- relations ------------------------------------------------------------------------------------
+
+
+def _relation_props(relation: Relation) -> dict[str, Any]:
+    ev = relation.evidence
+    props: dict[str, Any] = {
+        "article_id": ev.article_id,
+        "sentence": ev.sentence,
+        "start": ev.start,
+        "end": ev.end,
+        "evidence_text": ev.text,
+        "extractor": ev.extractor,
+        "extractor_version": ev.extractor_version,
+        "confidence": ev.confidence,
+        "claim_id": relation.claim_id,
+    }
+    for key, value in relation.properties.items():
+        if key == "from":
+            props["from_id"] = value
+        elif isinstance(value, TimeExpression) or (isinstance(value, dict) and "text" in value and set(value) <= set(TimeExpression.model_fields)):
+            props.update(_time_props(key, value))
+        else:
+            props[key] = value
+    return _without_none(props)
+
+
+def _write_relations(tx, relations: list[Relation], mapping: dict[str, str]) -> int:
+    rows: dict[str, dict[str, dict]] = defaultdict(dict)
+    for relation in relations:
+        props = _relation_props(relation)
+        if "from_id" in props:
+            props["from_id"] = mapping.get(props["from_id"], props["from_id"])
+        rows[relation.type][relation_id(relation)] = {
+            "id": relation_id(relation),
+            "source": mapping.get(relation.source, relation.source),
+            "target": mapping.get(relation.target, relation.target),
+            "props": props,
+        }
+    for relation_type, by_id in sorted(rows.items()):
+        run(tx, f"merge_relations_{relation_type.lower()}", rows=list(by_id.values()))
+    return sum(len(by_id) for by_id in rows.values())
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+
+def _resolved_claim(claim: Claim, mapping: dict[str, str]) -> Claim:
+    """The claim with its entity references pointing at the stored entities."""
+    speaker = claim.speaker
+    if speaker.entity_id is not None:
+        speaker = speaker.model_copy(update={"entity_id": mapping.get(speaker.entity_id, speaker.entity_id)})
+    quantities = [
+        q.model_copy(update={"unit_entity_id": mapping.get(q.unit_entity_id, q.unit_entity_id)}) if q.unit_entity_id else q
+        for q in claim.quantities
+    ]
+    about = list(dict.fromkeys(mapping.get(e, e) for e in claim.about))
+    return claim.model_copy(update={"speaker": speaker, "quantities": quantities, "about": about})
+
+
+def speaker_key(claim: Claim) -> str:
+    return claim.speaker.entity_id or f"text:{fold(claim.speaker.name or claim.speaker.text)}"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def numbers_key(quantities: Iterable[Quantity]) -> str:
+    """The numbers a claim gives, order-free: "3000|10000", "5000-7000" for a range."""
+    numbers = sorted(
+        _number(q.value) if q.value is not None else f"{_number(q.low)}-{_number(q.high)}" for q in quantities
+    )
+    return "|".join(numbers)
+
+
+def _content_words(text: str) -> set[str]:
+    return set(_WORD.findall(fold(text)))
+
+
+def _duplicate_claims(tx, claims: list[Claim], story_articles: list[str]) -> dict[str, str]:
+    """Claim id -> the earlier claim of the same story it repeats (same speaker, same numbers)."""
+    if not claims or not story_articles:
+        return {}
+    earlier = run(tx, "claims_of_articles", article_ids=story_articles)
+    earlier.sort(key=lambda row: row["id"])
+    duplicates: dict[str, str] = {}
+    for claim in claims:
+        key, numbers = speaker_key(claim), numbers_key(claim.quantities)
+        words = _content_words(claim.content.text)
+        for row in earlier:
+            if row["speaker_key"] != key or (row["numbers_key"] or "") != numbers:
+                continue
+            if not numbers:
+                other = _content_words(row["content_text"] or "")
+                if not words or len(words & other) / len(words | other) < DUPLICATE_CONTENT_OVERLAP:
+                    continue
+            duplicates[claim.id] = row["duplicate_of"] or row["id"]
+            break
+    return duplicates
+
+
+def _claim_props(claim: Claim, article: Article, duplicate_of: str | None) -> dict[str, Any]:
+    return _without_none(
+        {
+            "kind": claim.kind,
+            "direct": claim.direct,
+            "sentence": claim.sentence,
+            "confidence": claim.confidence,
+            "article_id": claim.article_id,
+            "extractor": claim.extractor,
+            "extractor_version": claim.extractor_version,
+            "speaker_text": claim.speaker.text,
+            "speaker_start": claim.speaker.start,
+            "speaker_end": claim.speaker.end,
+            "speaker_name": claim.speaker.name,
+            "speaker_entity_id": claim.speaker.entity_id,
+            "speaker_key": speaker_key(claim),
+            "cue_text": claim.cue.text,
+            "cue_start": claim.cue.start,
+            "cue_end": claim.cue.end,
+            "cue_lemma": claim.cue.lemma,
+            "cue_negated": claim.cue.negated,
+            "content_text": claim.content.text,
+            "content_start": claim.content.start,
+            "content_end": claim.content.end,
+            "about": claim.about,
+            "numbers_key": numbers_key(claim.quantities),
+            "has_troop_count": any(q.is_troop_count for q in claim.quantities),
+            "published": article.published,
+            "duplicate_of": duplicate_of,
+        }
+    )
+
+
+def _quantity_props(quantity: Quantity, claim_id: str) -> dict[str, Any]:
+    props = quantity.model_dump(exclude={"target_time"})
+    props["claim_id"] = claim_id
+    if quantity.target_time is not None:
+        props.update(_time_props("target_time", quantity.target_time))
+    return _without_none(props)
+
+
+def _write_claims(tx, claims: list[Claim], article: Article, duplicates: dict[str, str]) -> int:
+    if not claims:
+        return 0
+    run(
+        tx,
+        "merge_claims",
+        rows=[
+            {
+                "id": claim.id,
+                "sentence_id": f"{article.id}:{claim.sentence}",
+                "props": _claim_props(claim, article, duplicates.get(claim.id)),
+            }
+            for claim in claims
+        ],
+    )
+    speakers: dict[str, list[dict]] = defaultdict(list)
+    for claim in claims:
+        if claim.speaker.entity_id:
+            speakers[claim.kind].append({"speaker": claim.speaker.entity_id, "claim_id": claim.id, "article_id": claim.article_id})
+    for kind, rows in sorted(speakers.items()):
+        run(tx, f"merge_speaker_{kind.lower()}", rows=rows)
+    about = [{"claim_id": c.id, "entity_id": e} for c in claims for e in c.about]
+    if about:
+        run(tx, "merge_claim_about", rows=about)
+    quantities = [
+        {"id": f"{c.id}:{n}", "claim_id": c.id, "props": _quantity_props(q, c.id)}
+        for c in claims
+        for n, q in enumerate(c.quantities)
+    ]
+    if quantities:
+        run(tx, "merge_quantities", rows=quantities)
+    counts = [
+        {"quantity_id": f"{c.id}:{n}", "entity_id": q.unit_entity_id}
+        for c in claims
+        for n, q in enumerate(c.quantities)
+        if q.unit_entity_id
+    ]
+    if counts:
+        run(tx, "merge_quantity_counts", rows=counts)
+    return len(claims)
+
+
+def claim_from_row(props: dict[str, Any], quantities: list[dict[str, Any]]) -> Claim:
+    """A stored claim as the model object :func:`ingest.stance.link_claims` compares."""
+    def span(prefix: str) -> dict[str, Any]:
+        return {"text": props.get(f"{prefix}_text") or "", "start": props.get(f"{prefix}_start") or 0, "end": props.get(f"{prefix}_end") or 0}
+
+    def quantity(row: dict[str, Any]) -> Quantity:
+        fields = {k: row.get(k) for k in Quantity.model_fields if k != "target_time" and row.get(k) is not None}
+        if row.get("target_time_text"):
+            fields["target_time"] = TimeExpression(text=row["target_time_text"], start=row.get("target_time_start"), end=row.get("target_time_end"))
+        return Quantity(**fields)
+
+    ordered = sorted(quantities, key=lambda q: q["id"])
+    return Claim(
+        id=props["id"],
+        kind=props["kind"],
+        speaker={**span("speaker"), "name": props.get("speaker_name") or props.get("speaker_text") or "", "entity_id": props.get("speaker_entity_id")},
+        cue={**span("cue"), "lemma": props.get("cue_lemma") or "", "negated": bool(props.get("cue_negated"))},
+        content=span("content"),
+        direct=bool(props.get("direct")),
+        quantities=[quantity(q) for q in ordered],
+        about=list(props.get("about") or []),
+        sentence=props.get("sentence") or 0,
+        confidence=props.get("confidence") if props.get("confidence") is not None else 0.0,
+        article_id=props["article_id"],
+        extractor=props.get("extractor") or "",
+        extractor_version=props.get("extractor_version") or "",
+    )
+
+
+def _write_claim_links(tx, claims: list[Claim]) -> int:
+    links: dict[tuple[str, str, str], str] = {}
+    for claim in claims:
+        for link in claim.links:
+            links.setdefault((claim.id, link.type, link.target), "extractor")
+    troop_claims = [c for c in claims if any(q.is_troop_count for q in c.quantities)]
+    if troop_claims:
+        from ingest.stance import link_claims
+
+        new_ids = {c.id for c in claims}
+        known = [
+            claim_from_row(row["claim"], row["quantities"])
+            for row in run(tx, "stored_troop_claims")
+            if row["claim"]["id"] not in new_ids
+        ]
+        known.sort(key=lambda c: c.id)
+        for source, link_type, target, reason in link_claims(troop_claims, known):
+            links.setdefault((source, link_type, target), reason)
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for (source, link_type, target), reason in sorted(links.items()):
+        by_type[link_type].append({"source": source, "target": target, "reason": reason})
+    for link_type, rows in sorted(by_type.items()):
+        run(tx, f"merge_links_{link_type.lower()}", rows=rows)
+    return len(links)
