@@ -1,0 +1,222 @@
+"""The graph store: one code path over the official ``neo4j`` driver, for the embedded ArcadeDB
+server (the default) and a real Neo4j 5 at ``NEO4J_URI``.
+
+Every call names the database (a pooled connection would otherwise keep the last one used),
+runs in a managed transaction, and returns plain Python values::
+
+    with GraphStore.open() as store:
+        store.apply_schema()
+        store.execute("some_write", id="x")
+        rows = store.query("some_read", id="x")
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import neo4j
+import neo4j.exceptions
+import neo4j.graph
+import neo4j.time
+
+from graph import dialect as dialects
+from graph import embedded, queries
+from graph.errors import StoreAuthError, StoreError, StoreUnavailable
+from graph.settings import Settings
+
+T = TypeVar("T")
+
+CONNECT_TIMEOUT_S = 5.0
+"""Connection and verification together stay under the 10 s the user waits at most."""
+
+TRANSACTION_RETRY_S = 15.0
+"""How long a managed transaction retries transient errors (conflicting writers, a restart)."""
+
+ARCADEDB_HTTP_PORT = 2480
+"""ArcadeDB's default HTTP port, for a non-embedded ArcadeDB reached at NEO4J_URI."""
+
+_WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b", re.IGNORECASE)
+_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*")
+
+
+def plain(value: Any) -> Any:
+    """A driver value as plain Python: temporal types to ``datetime``, nodes and relationships
+    to their property dicts, paths to ``{"nodes": [...], "relationships": [...]}``."""
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
+        return value.to_native()
+    if isinstance(value, neo4j.time.Duration):
+        return dt.timedelta(days=value.days + 30 * value.months, seconds=value.seconds, microseconds=value.nanoseconds // 1000)
+    if isinstance(value, neo4j.graph.Path):
+        return {"nodes": [plain(node) for node in value.nodes], "relationships": [plain(rel) for rel in value.relationships]}
+    if isinstance(value, (neo4j.graph.Node, neo4j.graph.Relationship)):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+def run(tx: neo4j.ManagedTransaction, name: str, **params: Any) -> list[dict]:
+    """Run the named query inside ``tx``; rows as plain dicts."""
+    result = tx.run(queries.load(name), params)
+    return [{key: plain(value) for key, value in record.items()} for record in result]
+
+
+def writes(text: str) -> bool:
+    """True when a statement has a write clause (outside strings and comments)."""
+    return bool(_WRITE_CLAUSE.search(_LITERALS.sub(" ", text)))
+
+
+class GraphStore:
+    settings: Settings
+    database: str
+    dialect: dialects.Dialect
+    driver: neo4j.Driver
+
+    def __init__(self, settings: Settings, driver: neo4j.Driver, uri: str, dialect: dialects.Dialect, agent: str, server: embedded.ServerState | None):
+        self.settings = settings
+        self.database = settings.neo4j_database
+        self.driver = driver
+        self.uri = uri
+        self.dialect = dialect
+        self.agent = agent
+        self.server = server
+        """The embedded server's state (pid, ports), None for a server at NEO4J_URI."""
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, start: bool = True) -> "GraphStore":
+        """Connect, starting (or reusing) the embedded server when ``NEO4J_URI`` is unset; with
+        ``start=False`` only a running one is used. Raises StoreUnavailable naming the URI, or
+        StoreAuthError, within 10 s of a dead URI."""
+        settings = settings or Settings.from_env()
+        if settings.embedded:
+            server = embedded.ensure_running(settings.home, settings.neo4j_database) if start else embedded.running_state(settings.home)
+            if server is None:
+                raise StoreUnavailable(f"the embedded store in {settings.home} is not running", {"home": str(settings.home)})
+            uri, user, password = server.uri, "root", embedded.root_password(settings.home)
+            http_url = server.http_url
+        else:
+            server = None
+            uri, user, password = settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password
+            http_url = f"http://{urlsplit(uri).hostname or '127.0.0.1'}:{ARCADEDB_HTTP_PORT}"
+        driver = connect(uri, user, password, settings.neo4j_database)
+        agent = driver.get_server_info().agent
+        dialect = dialects.for_agent(agent, http_url=http_url, user=user, password=password)
+        return cls(settings, driver, uri, dialect, agent, server)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- statements ----------------------------------------------------------------------------
+
+    def read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Run ``work`` in one managed read transaction."""
+        with _translate_errors(self.uri), self.driver.session(database=self.database) as session:
+            return session.execute_read(work)
+
+    def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Run ``work`` in one managed write transaction: all of it commits, or none."""
+        with _translate_errors(self.uri), self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def query(self, name: str, **params: Any) -> list[dict]:
+        """Run a named read query. ArcadeDB does not enforce read mode, so a statement with a
+        write clause is refused here for every server alike."""
+        if writes(queries.load(name)):
+            raise StoreError(f"query {name!r} writes; run it with execute()", {"name": name})
+        return self.read(lambda tx: run(tx, name, **params))
+
+    def execute(self, name: str, **params: Any) -> list[dict]:
+        """Run a named write query in its own transaction."""
+        return self.write(lambda tx: run(tx, name, **params))
+
+    # -- schema and introspection ----------------------------------------------------------------
+
+    def apply_schema(self) -> None:
+        """Constraints and indexes of ``cypher/schema.cypher`` (idempotent), then the dialect's
+        full-text indexes. Schema statements each run in their own transaction."""
+        for statement in queries.in_file("schema.cypher"):
+            self.execute(statement.name)
+        self.dialect.create_fulltext_indexes(self)
+
+    def counts(self) -> dict:
+        nodes = {row["label"]: row["count"] for row in self.query("store_count_nodes_by_label")}
+        relationships = {row["type"]: row["count"] for row in self.query("store_count_relationships_by_type")}
+        return {"nodes": nodes, "relationships": relationships}
+
+    def info(self) -> dict:
+        info = {
+            "uri": self.uri,
+            "agent": self.agent,
+            "server_version": dialects.server_version(self.agent),
+            "dialect": self.dialect.name,
+            "database": self.database,
+            "embedded": self.server is not None,
+        }
+        if self.server is not None:
+            info.update(home=str(self.settings.home), pid=self.server.pid, http_url=self.server.http_url, package_version=self.server.version)
+        return info
+
+    def fulltext(self, index: str, text: str, limit: int = 10) -> list[dict]:
+        """Nodes of a full-text index matching the words of ``text``, best first:
+        ``[{"id", "name", "labels", "score"}]``. Text without words matches nothing."""
+        lucene = dialects.fulltext_query(text)
+        if not lucene:
+            return []
+        return self.query("store_fulltext_nodes", index=index, query=lucene, limit=int(limit))
+
+
+@contextlib.contextmanager
+def _translate_errors(uri: str) -> Iterator[None]:
+    """Driver exceptions as our errors, naming the URI, on one line."""
+    try:
+        yield
+    except neo4j.exceptions.AuthError as error:
+        raise StoreAuthError(f"the graph store at {uri} refused the credentials: {_one_line(error.message)}", {"uri": uri}) from error
+    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
+        raise StoreUnavailable(f"the graph store at {uri} is unavailable: {_one_line(str(error))}", {"uri": uri}) from error
+    except neo4j.exceptions.Neo4jError as error:
+        raise StoreError(
+            f"the graph store at {uri} refused a statement: {_one_line(error.message)}", {"uri": uri, "code": error.code}
+        ) from error
+    except neo4j.exceptions.DriverError as error:
+        raise StoreError(f"the graph store at {uri} failed: {_one_line(str(error))}", {"uri": uri}) from error
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def connect(uri: str, user: str, password: str | None, database: str) -> neo4j.Driver:
+    """A verified driver, or StoreUnavailable/StoreAuthError naming the URI within 10 s."""
+    auth = neo4j.basic_auth(user, password) if password is not None else None
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            uri,
+            auth=auth,
+            connection_timeout=CONNECT_TIMEOUT_S,
+            connection_acquisition_timeout=CONNECT_TIMEOUT_S,
+            max_transaction_retry_time=TRANSACTION_RETRY_S,
+        )
+    except (ValueError, neo4j.exceptions.ConfigurationError) as error:
+        raise StoreUnavailable(f"the graph store URI {uri!r} is not usable: {error}", {"uri": uri}) from error
+    try:
+        with _translate_errors(uri):
+            driver.verify_connectivity()
+            # Also proves the database exists (Neo4j answers DatabaseNotFound otherwise).
+            driver.execute_query(queries.load("store_ping"), database_=database)
+    except Exception:
+        driver.close()
+        raise
+    return driver
