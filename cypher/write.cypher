@@ -1,7 +1,9 @@
 -- Writes of one article's graph (graph/writer.py), all inside one transaction, and the reads
 -- the writer needs to resolve what it writes against what is stored.
 -- Labels and relationship types cannot be parameters, so there is one statement per entity
--- type, relation type and claim kind; the writer picks the statement by name.
+-- type, relation type and claim kind; the writer picks the statement by name. Entities are
+-- merged with both labels at once: an entity id holds its type, so the node always has the
+-- same two labels (and ArcadeDB refuses to add a label to a node under a unique constraint).
 
 -- name: stored_article_ids
 -- Which of these article ids are already stored (ingest skips them before NLP).
@@ -68,38 +70,38 @@ MERGE (a)-[:HAS_SENTENCE]->(s)
 
 -- name: merge_entities_person
 UNWIND $rows AS row
-MERGE (e:Entity {id: row.id})
-SET e:Person, e += row.props
+MERGE (e:Entity:Person {id: row.id})
+SET e += row.props
 
 -- name: merge_entities_organization
 UNWIND $rows AS row
-MERGE (e:Entity {id: row.id})
-SET e:Organization, e += row.props
+MERGE (e:Entity:Organization {id: row.id})
+SET e += row.props
 
 -- name: merge_entities_state
 UNWIND $rows AS row
-MERGE (e:Entity {id: row.id})
-SET e:State, e += row.props
+MERGE (e:Entity:State {id: row.id})
+SET e += row.props
 
 -- name: merge_entities_place
 UNWIND $rows AS row
-MERGE (e:Entity {id: row.id})
-SET e:Place, e += row.props
+MERGE (e:Entity:Place {id: row.id})
+SET e += row.props
 
 -- name: merge_entities_unit
 UNWIND $rows AS row
-MERGE (e:Entity {id: row.id})
-SET e:Unit, e += row.props
+MERGE (e:Entity:Unit {id: row.id})
+SET e += row.props
 
 -- name: merge_entities_event
 UNWIND $rows AS row
-MERGE (e:Entity {id: row.id})
-SET e:Event, e += row.props
+MERGE (e:Entity:Event {id: row.id})
+SET e += row.props
 
 -- name: merge_entities_source
 UNWIND $rows AS row
-MERGE (e:Entity {id: row.id})
-SET e:Source, e += row.props
+MERGE (e:Entity:Source {id: row.id})
+SET e += row.props
 
 -- name: merge_mentions
 MATCH (a:Article {id: $article_id})
