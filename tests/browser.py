@@ -1,0 +1,103 @@
+"""Headless Chromium for the view's browser tests and benchmark: Debian's chromium and
+chromedriver, driven by selenium with both paths given so that selenium-manager never runs
+(it would try to download a driver)."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+CHROMIUM = os.environ.get("NEWSGRAPH_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("NEWSGRAPH_CHROMEDRIVER", "/usr/bin/chromedriver")
+LAUNCH_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+)
+
+
+class BrowserMissing(RuntimeError):
+    """Chromium or chromedriver is not installed: the browser tests cannot run."""
+
+
+def check_browser() -> None:
+    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not Path(path).is_file()]
+    if missing:
+        raise BrowserMissing(
+            f"{', '.join(missing)} not found: install Debian's chromium and chromium-driver "
+            "(`make browser` runs tools/install-chromium.sh) to run the browser tests"
+        )
+
+
+@contextmanager
+def chromium(width: int = 1400, height: int = 900) -> Iterator["object"]:
+    """A fresh headless Chromium (own user-data dir, removed afterwards) as a selenium driver."""
+    check_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="newsgraph-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in LAUNCH_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.add_argument(f"--window-size={width},{height}")
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(app, timeout: float = 20.0) -> Iterator[str]:
+    """Run an ASGI app with a real uvicorn server on loopback in a thread; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="uvicorn-view-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("uvicorn exited before it started (see the log above)")
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port} within {timeout} s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def wait_for(driver, script: str, timeout: float = 30.0, poll: float = 0.1):
+    """Poll a JavaScript expression (``return ...``) until it is truthy; returns its value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = driver.execute_script(script)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout} s waiting for: {script}")
+        time.sleep(poll)
