@@ -60,7 +60,7 @@ _FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline"),
     "text": ("text", "body", "content"),
     "html": ("html",),
-    "url": ("url", "link", "id_url"),
+    "url": ("url", "link"),
     "published": ("published", "date", "published_at", "publication_date", "pubdate"),
     "outlet": ("outlet", "source", "site", "publisher", "site_name"),
     "author": ("author", "byline", "authors"),
@@ -229,11 +229,14 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
 def _plausible_legacy_text(text: str) -> bool:
     """Sanity check for a cp1252/latin-1 decoding: Western text is mostly ASCII letters,
     with accented letters and typographic marks here and there; C1 controls or a large share
-    of non-ASCII characters mean the bytes are in some other encoding."""
-    if _CONTROL.search(text.replace("\t", "").replace("\n", "").replace("\r", "")):
+    of non-ASCII letters mean the bytes are in some other encoding."""
+    if _CONTROL.search(text):
         return False
     letters = [c for c in text if c.isalpha()]
     if not letters:
@@ -243,8 +246,9 @@ def _plausible_legacy_text(text: str) -> bool:
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, list[str]]:
-    """Bytes to text: BOM-marked UTF-8/16, then UTF-8, then a declared charset, then cp1252
-    and latin-1 if the result passes a sanity check. Raises ``_Skip`` with the reason."""
+    """Bytes to text: BOM-marked UTF-8/16, then UTF-8, then a charset the input declares,
+    then cp1252 and latin-1 if the result passes a sanity check. Raises ``_Skip`` with the
+    reason (empty, binary, undecodable)."""
     if not data.strip():
         raise _Skip("empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -262,12 +266,19 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, list
         return data.decode("utf-8"), notes
     except UnicodeDecodeError as exc:
         utf8_error = f"invalid UTF-8 at byte {exc.start}"
-    candidates = [declared] if declared else []
-    candidates += [enc for enc in _LEGACY_ENCODINGS if enc != declared]
-    for encoding in candidates:
+    if declared:
+        try:
+            return data.decode(declared), notes + [f"decoded as {declared} (declared by the input)"]
+        except (UnicodeDecodeError, LookupError):
+            pass
+    if _UTF8_MULTIBYTE.search(data):
+        # Valid UTF-8 sequences next to invalid bytes: mixed encodings. A legacy decoding
+        # would turn the UTF-8 parts into mojibake, so refuse rather than store garbage.
+        raise _Skip(f"{utf8_error} in otherwise UTF-8 text (mixed encodings)")
+    for encoding in _LEGACY_ENCODINGS:
         try:
             text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError:
             continue
         if _plausible_legacy_text(text):
             return text, notes + [f"decoded as {encoding} (not valid UTF-8)"]
@@ -292,7 +303,9 @@ def _metadata(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in found.items() if v is not None}
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
+)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -344,10 +357,10 @@ class _Draft:
     """An article before its metadata is settled."""
 
     text: str
-    title: str | None
     metadata: dict[str, Any]
     notes: list[str]
     origin: str
+    first_line_is_title: bool = False
 
 
 def _finish(draft: _Draft, sidecar: dict[str, Any], options: _Options, *, record_in_multi: bool,
@@ -358,8 +371,8 @@ def _finish(draft: _Draft, sidecar: dict[str, Any], options: _Options, *, record
     else:
         metadata = {**draft.metadata, **sidecar}
     text, changes = normalise_text(draft.text)
-    title = _one_line(metadata.get("title")) or _one_line(draft.title)
-    if title is None:
+    title = _one_line(metadata.get("title"))
+    if title is None and draft.first_line_is_title:
         title, text = _title_from_first_line(text)
     elif text.split("\n", 1)[0].strip().lstrip("#").strip().casefold() == title.casefold():
         text = text.split("\n", 1)[1].lstrip() if "\n" in text else ""
@@ -415,25 +428,21 @@ def strip_markdown(text: str) -> tuple[str, bool]:
 
 
 def _read_plain(raw: str, notes: list[str], origin: str, *, markdown: bool) -> list[_Draft]:
-    metadata: dict[str, Any] = {}
+    """Text or Markdown, with optional front matter. In plain text a malformed front matter
+    block is just text (a line of dashes is common there); in Markdown it is an error."""
+    try:
+        front, body = split_front_matter(raw)
+    except _Skip:
+        if markdown:
+            raise
+        front, body = {}, raw
+    if front:
+        notes = notes + ["removed front matter"]
     if markdown:
-        front, raw = split_front_matter(raw)
-        if front:
-            notes = notes + ["removed front matter"]
-        metadata = _metadata(front)
-        title = None
-        if "title" not in metadata:
-            # A leading "# Heading" is the title.
-            normalised, _ = normalise_text(raw)
-            first, _, rest = normalised.partition("\n")
-            if re.match(r"#{1,6}\s", first):
-                title = first.lstrip("#").strip()
-                raw = rest
-        raw, changed = strip_markdown(raw)
+        body, changed = strip_markdown(body)
         if changed:
             notes = notes + ["stripped markdown markup"]
-        return [_Draft(raw, title, metadata, notes, origin)]
-    return [_Draft(raw, None, metadata, notes, origin)]
+    return [_Draft(body, _metadata(front), notes, origin, first_line_is_title=True)]
 
 
 def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
@@ -469,7 +478,7 @@ _HTML_NOTES = ["extracted main text from HTML (trafilatura)", "stripped boilerpl
 
 def _read_html(raw: str, notes: list[str], origin: str) -> list[_Draft]:
     text, metadata = html_to_text(raw)
-    return [_Draft(text, None, metadata, notes + _HTML_NOTES, origin)]
+    return [_Draft(text, metadata, notes + _HTML_NOTES, origin)]
 
 
 def _draft_from_record(record: Any, notes: list[str], origin: str) -> _Draft:
@@ -479,10 +488,10 @@ def _draft_from_record(record: Any, notes: list[str], origin: str) -> _Draft:
     text = _pick(record, "text")
     html = _pick(record, "html")
     if isinstance(text, str) and text.strip():
-        return _Draft(text, None, metadata, notes, origin)
+        return _Draft(text, metadata, notes, origin)
     if isinstance(html, str) and html.strip():
         body, page = html_to_text(html)
-        return _Draft(body, None, {**page, **metadata}, notes + _HTML_NOTES, origin)
+        return _Draft(body, {**page, **metadata}, notes + _HTML_NOTES, origin)
     raise _Skip("no 'text' or 'html' field")
 
 
@@ -544,6 +553,8 @@ def _read_feed(data: bytes, notes: list[str], origin: str, result: ReadResult) -
     import feedparser
 
     feed = feedparser.parse(data)
+    if not feed.get("version"):
+        raise _Skip("not an RSS or Atom feed")
     if not feed.entries:
         if feed.bozo:
             raise _Skip(f"not a readable RSS/Atom feed ({feed.bozo_exception})")
@@ -570,7 +581,7 @@ def _read_feed(data: bytes, notes: list[str], origin: str, result: ReadResult) -
             "author": entry.get("author"),
         }
         metadata = {k: v for k, v in metadata.items() if v}
-        drafts.append(_Draft(text, None, metadata, notes + ["feed entry content as text"], item))
+        drafts.append(_Draft(text, metadata, notes + ["feed entry content as text"], item))
     return drafts
 
 
@@ -674,7 +685,8 @@ def _read_file(path: Path, options: _Options, result: ReadResult) -> None:
     except PermissionError:
         result.skipped.append(Skipped(origin, "permission denied"))
     except FileNotFoundError:
-        result.skipped.append(Skipped(origin, "no such file (vanished while reading)"))
+        reason = "broken symbolic link" if path.is_symlink() else "no such file"
+        result.skipped.append(Skipped(origin, reason))
     except OSError as exc:
         result.skipped.append(Skipped(origin, f"cannot read: {exc.strerror or exc}"))
 
