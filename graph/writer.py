@@ -62,6 +62,8 @@ _HONORIFICS = frozenset(
     "ambassador spokesman spokeswoman spokesperson chancellor king queen prince princess".split()
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_NAME_WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
+"""A word of a name: hyphenated and apostrophe names ("Yong-bok", "O'Brien") stay whole."""
 
 
 @dataclass
@@ -91,7 +93,7 @@ def person_name_parts(name: str) -> tuple[str | None, str]:
 
     "John F. Kirby" -> ("john", "kirby"); "Mr Kirby" -> (None, "kirby"); "J. Kirby" -> ("j", "kirby").
     """
-    words = [w for w in _WORD.findall(fold(name)) if w]
+    words = [w.rstrip("'’-") for w in _NAME_WORD.findall(fold(name))]
     while len(words) > 1 and words[0] in _HONORIFICS:
         words = words[1:]
     if not words:
