@@ -1,0 +1,257 @@
+-- Reads of the REST API and its CLI mirrors (api/reads.py). Parameters only; optional filters
+-- are passed as null. Claims with duplicate_of set repeat an earlier claim of the same story
+-- (graph/writer.py) and are left out of who-said-what unless asked for.
+
+-- name: api_entities_by_ids
+UNWIND $ids AS entity_id
+MATCH (e:Entity {id: entity_id})
+RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.alias_keys AS alias_keys,
+       e.name_key AS name_key, e.mention_count AS mention_count
+
+-- name: api_entities_by_key
+-- Entities whose folded name, or one of whose folded aliases, is exactly $key.
+MATCH (e:Entity)
+WHERE e.name_key = $key OR $key IN e.alias_keys
+RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.alias_keys AS alias_keys,
+       e.name_key AS name_key, e.mention_count AS mention_count
+ORDER BY e.mention_count DESC, e.id
+
+-- name: api_entities_scan
+-- Search without a full-text index: a folded name or alias starting with $key, or holding a
+-- word that starts with it.
+MATCH (e:Entity)
+WHERE ($type IS NULL OR e.type = $type)
+  AND any(k IN coalesce(e.alias_keys, [e.name_key]) WHERE k STARTS WITH $key OR k CONTAINS $word)
+RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.alias_keys AS alias_keys,
+       e.name_key AS name_key, e.mention_count AS mention_count
+ORDER BY e.mention_count DESC, e.id
+LIMIT $limit
+
+-- name: api_affiliated_ids
+-- Entities (units, unnamed sources) that belong to one of $ids.
+MATCH (e:Entity)
+WHERE e.affiliation IN $ids
+RETURN e.id AS id
+
+-- name: api_entity_profile
+MATCH (e:Entity {id: $id})
+OPTIONAL MATCH (e)-[m:MENTIONED_IN]->(:Article)
+WITH e, sum(m.count) AS mentions, count(m) AS articles
+OPTIONAL MATCH (affiliation:Entity {id: e.affiliation})
+RETURN e {.*} AS entity, mentions, articles,
+       affiliation {.id, .name, .type} AS affiliation,
+       COUNT { MATCH (e)-[:STATED|ASSESSED|CONFIRMED|DENIED|WARNED|REPORTED]->(c:Claim) WHERE c.duplicate_of IS NULL } AS claims_made,
+       COUNT { MATCH (c:Claim)-[:ABOUT]->(e) WHERE c.duplicate_of IS NULL } AS claims_about,
+       [(e)-[r:HOLDS_ROLE]->(o:Entity) | {title: r.title, id: o.id, name: o.name, type: o.type, article_id: r.article_id}] AS roles
+
+-- name: api_entity_neighbours
+-- Entities linked to $id by typed relations, most linked first.
+MATCH (e:Entity {id: $id})-[r:DEPLOYED_TO|MOVED_FROM|TRAINING_AT|PART_OF|HOLDS_ROLE|LOCATED_IN|ALLIED_WITH|COOPERATES_WITH|PARTICIPATED_IN|MEMBER_OF]-(n:Entity)
+WHERE n.id <> e.id
+RETURN n.id AS id, n.name AS name, n.type AS type, count(r) AS relations, collect(DISTINCT type(r)) AS types
+ORDER BY relations DESC, id
+LIMIT $limit
+
+-- name: api_entity_claim_neighbours
+-- Entities linked to $id through claims: who spoke about it, and what its claims are about.
+MATCH (e:Entity {id: $id})-[first]-(c:Claim)-[second]-(n:Entity)
+WHERE n.id <> e.id AND c.duplicate_of IS NULL
+  AND type(first) IN ['STATED', 'ASSESSED', 'CONFIRMED', 'DENIED', 'WARNED', 'REPORTED', 'ABOUT']
+  AND type(second) IN ['STATED', 'ASSESSED', 'CONFIRMED', 'DENIED', 'WARNED', 'REPORTED', 'ABOUT']
+  AND type(first) <> type(second)
+RETURN n.id AS id, n.name AS name, n.type AS type, count(DISTINCT c) AS relations,
+       collect(DISTINCT CASE WHEN type(first) = 'ABOUT' THEN type(second) ELSE 'ABOUT' END) AS types
+ORDER BY relations DESC, id
+LIMIT $limit
+
+-- name: api_claim_ids
+-- One page of claim ids matching the filters, in time order, and how many match in all.
+MATCH (c:Claim)
+WHERE ($include_duplicates OR c.duplicate_of IS NULL)
+  AND ($kind IS NULL OR c.kind = $kind)
+  AND ($article IS NULL OR c.article_id = $article)
+  AND ($troops = false OR c.has_troop_count = true)
+  AND ($speaker_ids IS NULL OR c.speaker_entity_id IN $speaker_ids
+       OR toLower(coalesce(c.speaker_name, c.speaker_text, '')) CONTAINS $speaker_text)
+  AND ($about_ids IS NULL OR any(x IN coalesce(c.about, []) WHERE x IN $about_ids))
+  AND ($min_value IS NULL AND $max_value IS NULL OR EXISTS {
+        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
+        WHERE ($troops = false OR q.is_troop_count = true)
+          AND ($min_value IS NULL OR coalesce(q.high, q.value) >= $min_value)
+          AND ($max_value IS NULL OR coalesce(q.low, q.value) <= $max_value) })
+  AND ($since IS NULL AND $until IS NULL
+       OR (($since IS NULL OR c.published >= $since) AND ($until IS NULL OR c.published <= $until))
+       OR EXISTS {
+        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
+        WHERE q.target_time_start IS NOT NULL
+          AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
+          AND ($until IS NULL OR q.target_time_start <= $until) })
+WITH c
+ORDER BY c.published, c.article_id, c.content_start, c.id
+WITH collect(c.id) AS ids
+WITH size(ids) AS total, CASE WHEN $descending THEN reverse(ids) ELSE ids END AS ordered
+RETURN total, ordered[$skip..$skip + $limit] AS page
+
+-- name: api_claim_rows
+-- Everything the who-said-what table shows for these claims.
+UNWIND $ids AS claim_id
+MATCH (c:Claim {id: claim_id})
+OPTIONAL MATCH (a:Article {id: c.article_id})
+OPTIONAL MATCH (speaker:Entity {id: c.speaker_entity_id})
+OPTIONAL MATCH (c)-[:IN]->(s:Sentence)
+RETURN c {.*} AS claim,
+       a {.id, .title, .outlet, .published, .url} AS article,
+       speaker {.id, .name, .type} AS speaker,
+       [(speaker)-[r:HOLDS_ROLE]->(o:Entity) | {title: r.title, organization: o.name, confidence: r.confidence}] AS roles,
+       s {.index, .start, .end, .text} AS sentence,
+       [(c)-[:HAS_QUANTITY]->(q:Quantity) | q {.*, unit_entity_id: head([(q)-[:COUNTS]->(u:Entity) | u.id])}] AS quantities,
+       [(c)-[:ABOUT]->(e:Entity) | e {.id, .name, .type}] AS about,
+       [(c)-[:CONFLICTS_WITH]-(o:Claim) | coalesce(o.duplicate_of, o.id)] AS conflicts_with,
+       [(c)-[:CORROBORATES]-(o:Claim) | coalesce(o.duplicate_of, o.id)] AS corroborated_by,
+       [(c)-[:DENIES]->(o:Claim) | coalesce(o.duplicate_of, o.id)] AS denies,
+       [(c)<-[:DENIES]-(o:Claim) | coalesce(o.duplicate_of, o.id)] AS denied_by,
+       [(a)<-[:SAME_STORY|NEW_VERSION_OF]-(b:Article) | b.id] AS later_same_story
+
+-- name: api_claim_copies
+-- Claims that repeat one of $ids in a near-duplicate article, by article.
+UNWIND $article_ids AS article_id
+MATCH (d:Claim {article_id: article_id})
+WHERE d.duplicate_of IN $ids
+RETURN d.duplicate_of AS id, d.article_id AS article_id
+
+-- name: api_claim_links
+-- Disagreements between claims (different numbers, denials), duplicates mapped to the claim they repeat.
+MATCH (a:Claim)-[l:CONFLICTS_WITH|DENIES]->(b:Claim)
+RETURN coalesce(a.duplicate_of, a.id) AS source, coalesce(b.duplicate_of, b.id) AS target,
+       type(l) AS type, l.reason AS reason
+
+-- name: api_expand_entities
+-- Edges around the entities $ids that pass the filters, with the node at the other end.
+UNWIND $ids AS node_id
+MATCH (n:Entity {id: node_id})-[r]-(m)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim)
+WITH n, r, m,
+     coalesce(r.article_id, CASE WHEN m:Claim THEN m.article_id END) AS article_id,
+     coalesce(r.confidence, CASE WHEN m:Claim THEN m.confidence END) AS confidence,
+     CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
+WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
+  AND ($node_types IS NULL OR other_type IN $node_types)
+  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
+OPTIONAL MATCH (a:Article {id: article_id})
+WITH n, r, m, a, article_id, other_type
+WHERE ($source IS NULL OR a.outlet = $source)
+  AND ($since IS NULL OR a.published >= $since)
+  AND ($until IS NULL OR a.published <= $until)
+OPTIONAL MATCH (m)-[:IN]->(s:Sentence)
+RETURN n.id AS node, m.id AS other, other_type, startNode(r) = n AS outgoing, type(r) AS type,
+       properties(r) AS props, elementId(r) AS element_id, s.text AS claim_sentence,
+       a {.id, .title, .published, .outlet, .url} AS article
+
+-- name: api_expand_claims
+-- Edges around the claims $ids (speaker, subjects, links to other claims) that pass the filters.
+UNWIND $ids AS node_id
+MATCH (n:Claim {id: node_id})-[r]-(m)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim)
+WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
+WHERE ($node_types IS NULL OR other_type IN $node_types)
+  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
+OPTIONAL MATCH (a:Article {id: n.article_id})
+OPTIONAL MATCH (n)-[:IN]->(s:Sentence)
+RETURN n.id AS node, m.id AS other, other_type, startNode(r) = n AS outgoing, type(r) AS type,
+       properties(r) AS props, elementId(r) AS element_id, s.text AS claim_sentence,
+       a {.id, .title, .published, .outlet, .url} AS article
+
+-- name: api_entity_nodes
+UNWIND $ids AS node_id
+MATCH (e:Entity {id: node_id})
+RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.latitude AS latitude,
+       e.longitude AS longitude, e.country AS country, e.affiliation AS affiliation,
+       e.mention_count AS mention_count, e.first_seen AS first_seen, e.last_seen AS last_seen,
+       e.event_kind AS event_kind, e.time_text AS time_text
+
+-- name: api_claim_nodes
+UNWIND $ids AS node_id
+MATCH (c:Claim {id: node_id})
+OPTIONAL MATCH (a:Article {id: c.article_id})
+RETURN c.id AS id, c.kind AS kind, coalesce(c.speaker_name, c.speaker_text) AS speaker,
+       c.speaker_entity_id AS speaker_id, c.content_text AS content, c.direct AS direct,
+       c.confidence AS confidence, c.published AS published, c.article_id AS article_id,
+       a.title AS article_title, a.outlet AS outlet,
+       [(c)-[:HAS_QUANTITY]->(q:Quantity) | q.text] AS quantities
+
+-- name: api_shortest_paths
+-- Shortest paths between two entities over typed relations and claims (speaker -> claim -> subject).
+-- The bound is the largest max_hops the API accepts; shorter limits are applied to the result.
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = allShortestPaths((a)-[:DEPLOYED_TO|MOVED_FROM|TRAINING_AT|PART_OF|HOLDS_ROLE|LOCATED_IN|ALLIED_WITH|COOPERATES_WITH|PARTICIPATED_IN|MEMBER_OF|STATED|ASSESSED|CONFIRMED|DENIED|WARNED|REPORTED|ABOUT*..6]-(b))
+RETURN [n IN nodes(p) | n {.id, .name, .type, .kind, .content_text, .article_id, .confidence, .speaker_name}] AS nodes,
+       [r IN relationships(p) | {type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+LIMIT $limit
+
+-- name: api_articles_by_ids
+UNWIND $ids AS article_id
+MATCH (a:Article {id: article_id})
+RETURN a.id AS id, a.title AS title, a.outlet AS outlet, a.published AS published, a.url AS url
+
+-- name: api_sentences_by_ids
+UNWIND $ids AS sentence_id
+MATCH (s:Sentence {id: sentence_id})
+RETURN s.id AS id, s.text AS text
+
+-- name: api_timeline_claims
+-- Claims an entity made or that are about it.
+MATCH (e:Entity {id: $id})-[r:STATED|ASSESSED|CONFIRMED|DENIED|WARNED|REPORTED|ABOUT]-(c:Claim)
+WHERE c.duplicate_of IS NULL
+RETURN DISTINCT c.id AS id
+
+-- name: api_timeline_relations
+-- Typed relations of an entity, with the article they come from.
+MATCH (e:Entity {id: $id})-[r:DEPLOYED_TO|MOVED_FROM|TRAINING_AT|PART_OF|HOLDS_ROLE|LOCATED_IN|ALLIED_WITH|COOPERATES_WITH|PARTICIPATED_IN|MEMBER_OF]-(o:Entity)
+OPTIONAL MATCH (a:Article {id: r.article_id})
+RETURN type(r) AS type, startNode(r) = e AS outgoing, o {.id, .name, .type, .time_text, .time_start, .time_end} AS other,
+       properties(r) AS props, a {.id, .title, .outlet, .published, .url} AS article
+
+-- name: api_article_ids
+-- One page of article ids, newest first, and how many match in all.
+MATCH (a:Article)
+WHERE ($outlet IS NULL OR a.outlet = $outlet)
+  AND ($since IS NULL OR a.published >= $since)
+  AND ($until IS NULL OR a.published <= $until)
+  AND ($q IS NULL OR toLower(a.title) CONTAINS $q)
+WITH a
+ORDER BY a.published DESC, a.id
+WITH collect(a.id) AS ids
+RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page
+
+-- name: api_article_summaries
+UNWIND $ids AS article_id
+MATCH (a:Article {id: article_id})
+RETURN a.id AS id, a.title AS title, a.outlet AS outlet, a.published AS published, a.url AS url,
+       a.author AS author,
+       COUNT { MATCH (c:Claim {article_id: a.id}) } AS claims,
+       COUNT { MATCH (a)<-[:MENTIONED_IN]-(:Entity) } AS entities
+
+-- name: api_article
+MATCH (a:Article {id: $id})
+RETURN a {.id, .title, .text, .url, .published, .outlet, .author, .source_path, .normalisation, .ingested_at} AS article,
+       COUNT { MATCH (a)-[:HAS_SENTENCE]->(:Sentence) } AS sentences,
+       [(a)-[:SAME_STORY]-(b:Article) | b.id] AS same_story,
+       [(a)-[:NEW_VERSION_OF]-(b:Article) | b.id] AS versions
+
+-- name: api_article_entities
+MATCH (a:Article {id: $id})<-[m:MENTIONED_IN]-(e:Entity)
+RETURN e.id AS id, e.name AS name, e.type AS type, m.count AS mentions
+ORDER BY mentions DESC, id
+
+-- name: api_article_relations
+-- Typed relations extracted from one article.
+MATCH (a:Article {id: $id})<-[:MENTIONED_IN]-(s:Entity)-[r]->(t:Entity)
+WHERE r.article_id = $id
+RETURN r.id AS id, type(r) AS type, s {.id, .name, .type} AS source, t {.id, .name, .type} AS target,
+       properties(r) AS props
+ORDER BY r.start, type
+
+-- name: api_article_claim_ids
+MATCH (c:Claim {article_id: $id})
+RETURN c.id AS id
+ORDER BY c.content_start, c.id
