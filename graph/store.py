@@ -25,7 +25,7 @@ import neo4j.time
 
 from graph import dialect as dialects
 from graph import embedded, queries
-from graph.errors import StoreAuthError, StoreError, StoreUnavailable
+from graph.errors import ConfigError, StoreAuthError, StoreError, StoreUnavailable
 from graph.settings import Settings
 
 T = TypeVar("T")
@@ -35,6 +35,8 @@ CONNECT_TIMEOUT_S = 5.0
 
 TRANSACTION_RETRY_S = 15.0
 """How long a managed transaction retries transient errors (conflicting writers, a restart)."""
+
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 ARCADEDB_HTTP_PORT = 2480
 """ArcadeDB's default HTTP port, for a non-embedded ArcadeDB reached at NEO4J_URI."""
@@ -61,10 +63,10 @@ def plain(value: Any) -> Any:
     return value
 
 
-def run(tx: neo4j.ManagedTransaction, name: str, **params: Any) -> list[dict]:
+def run(tx: neo4j.ManagedTransaction, name: str, /, **params: Any) -> list[dict]:
     """Run the named query inside ``tx``; rows as plain dicts."""
     result = tx.run(queries.load(name), params)
-    return [{key: plain(value) for key, value in record.items()} for record in result]
+    return [plain(dict(record.items())) for record in result]
 
 
 def writes(text: str) -> bool:
@@ -130,14 +132,14 @@ class GraphStore:
         with _translate_errors(self.uri), self.driver.session(database=self.database) as session:
             return session.execute_write(work)
 
-    def query(self, name: str, **params: Any) -> list[dict]:
+    def query(self, name: str, /, **params: Any) -> list[dict]:
         """Run a named read query. ArcadeDB does not enforce read mode, so a statement with a
         write clause is refused here for every server alike."""
         if writes(queries.load(name)):
             raise StoreError(f"query {name!r} writes; run it with execute()", {"name": name})
         return self.read(lambda tx: run(tx, name, **params))
 
-    def execute(self, name: str, **params: Any) -> list[dict]:
+    def execute(self, name: str, /, **params: Any) -> list[dict]:
         """Run a named write query in its own transaction."""
         return self.write(lambda tx: run(tx, name, **params))
 
@@ -200,6 +202,11 @@ def _one_line(text: str | None) -> str:
 
 def connect(uri: str, user: str, password: str | None, database: str) -> neo4j.Driver:
     """A verified driver, or StoreUnavailable/StoreAuthError naming the URI within 10 s."""
+    scheme = urlsplit(uri).scheme
+    if scheme not in BOLT_SCHEMES:
+        raise ConfigError(
+            f"the graph store URI {uri!r} is not usable: the scheme must be one of {', '.join(BOLT_SCHEMES)}", {"uri": uri}
+        )
     auth = neo4j.basic_auth(user, password) if password is not None else None
     try:
         driver = neo4j.GraphDatabase.driver(
@@ -210,12 +217,15 @@ def connect(uri: str, user: str, password: str | None, database: str) -> neo4j.D
             max_transaction_retry_time=TRANSACTION_RETRY_S,
         )
     except (ValueError, neo4j.exceptions.ConfigurationError) as error:
-        raise StoreUnavailable(f"the graph store URI {uri!r} is not usable: {error}", {"uri": uri}) from error
+        raise ConfigError(f"the graph store URI {uri!r} is not usable: {error}", {"uri": uri}) from error
     try:
         with _translate_errors(uri):
             driver.verify_connectivity()
             # Also proves the database exists (Neo4j answers DatabaseNotFound otherwise).
             driver.execute_query(queries.load("store_ping"), database_=database)
+    except (ValueError, OSError) as error:  # the driver's own address resolution
+        driver.close()
+        raise StoreUnavailable(f"the graph store at {uri} is unavailable: {_one_line(str(error))}", {"uri": uri}) from error
     except Exception:
         driver.close()
         raise
