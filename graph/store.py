@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -80,15 +81,14 @@ class GraphStore:
     dialect: dialects.Dialect
     driver: neo4j.Driver
 
-    def __init__(self, settings: Settings, driver: neo4j.Driver, uri: str, dialect: dialects.Dialect, agent: str, server: embedded.ServerState | None):
+    def __init__(self, settings: Settings, server: embedded.ServerState | None = None):
+        """Use :meth:`open`."""
         self.settings = settings
         self.database = settings.neo4j_database
-        self.driver = driver
-        self.uri = uri
-        self.dialect = dialect
-        self.agent = agent
         self.server = server
         """The embedded server's state (pid, ports), None for a server at NEO4J_URI."""
+        self._reconnecting = threading.Lock()
+        self._connect()
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, start: bool = True) -> "GraphStore":
@@ -96,20 +96,24 @@ class GraphStore:
         ``start=False`` only a running one is used. Raises StoreUnavailable naming the URI, or
         StoreAuthError, within 10 s of a dead URI."""
         settings = settings or Settings.from_env()
-        if settings.embedded:
-            server = embedded.ensure_running(settings.home, settings.neo4j_database) if start else embedded.running_state(settings.home)
-            if server is None:
-                raise StoreUnavailable(f"the embedded store in {settings.home} is not running", {"home": str(settings.home)})
-            uri, user, password = server.uri, "root", embedded.root_password(settings.home)
-            http_url = server.http_url
+        if not settings.embedded:
+            return cls(settings)
+        server = embedded.ensure_running(settings.home, settings.neo4j_database) if start else embedded.running_state(settings.home)
+        if server is None:
+            raise StoreUnavailable(f"the embedded store in {settings.home} is not running", {"home": str(settings.home)})
+        return cls(settings, server)
+
+    def _connect(self) -> None:
+        if self.server is not None:
+            uri, user, password = self.server.uri, "root", embedded.root_password(self.settings.home)
+            http_url = self.server.http_url
         else:
-            server = None
-            uri, user, password = settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password
+            uri, user, password = self.settings.neo4j_uri, self.settings.neo4j_user, self.settings.neo4j_password
             http_url = f"http://{urlsplit(uri).hostname or '127.0.0.1'}:{ARCADEDB_HTTP_PORT}"
-        driver = connect(uri, user, password, settings.neo4j_database)
-        agent = driver.get_server_info().agent
-        dialect = dialects.for_agent(agent, http_url=http_url, user=user, password=password)
-        return cls(settings, driver, uri, dialect, agent, server)
+        self.driver = connect(uri, user, password, self.database)
+        self.uri = uri
+        self.agent = self.driver.get_server_info().agent
+        self.dialect = dialects.for_agent(self.agent, http_url=http_url, user=user, password=password)
 
     def close(self) -> None:
         self.driver.close()
@@ -122,14 +126,25 @@ class GraphStore:
 
     # -- statements ----------------------------------------------------------------------------
 
+    def _session(self) -> neo4j.Session:
+        """A session on our database. An embedded server that died (kill -9) since the last call
+        is noticed here (its pid is gone) and restarted on the same data before going on."""
+        if self.server is not None and not embedded.pid_is_server(self.server.pid):
+            with self._reconnecting:
+                if not embedded.pid_is_server(self.server.pid):
+                    self.driver.close()
+                    self.server = embedded.ensure_running(self.settings.home, self.database)
+                    self._connect()
+        return self.driver.session(database=self.database)
+
     def read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         """Run ``work`` in one managed read transaction."""
-        with _translate_errors(self.uri), self.driver.session(database=self.database) as session:
+        with self._session() as session, _translate_errors(self.uri):
             return session.execute_read(work)
 
     def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         """Run ``work`` in one managed write transaction: all of it commits, or none."""
-        with _translate_errors(self.uri), self.driver.session(database=self.database) as session:
+        with self._session() as session, _translate_errors(self.uri):
             return session.execute_write(work)
 
     def query(self, name: str, /, **params: Any) -> list[dict]:

@@ -146,15 +146,25 @@ def test_committed_data_survives_restart_port_taken_and_kill_9(home):
             assert store.read(lambda tx: run_test_query(tx, "count_test_entities")) == [{"n": 1}]
             store.write(lambda tx: run_test_query(tx, "put_state", id="ngtest:dprk", name="North Korea", search_text="north korea"))
 
-    os.kill(second.pid, signal.SIGKILL)
-    assert embedded._wait_for_exit(second.pid, 10)
-    status = cli("store", "status", env=env)
-    assert status.returncode == 3 and "not running" in status.stdout  # noticed, not yet restarted
+            os.kill(second.pid, signal.SIGKILL)
+            assert embedded._wait_for_exit(second.pid, 10)
+            status = cli("store", "status", env=env)
+            assert status.returncode == 3 and "not running" in status.stdout  # noticed, not restarted
+            restarted = cli("store", "start", env=env)  # the next command restarts it on the same data
+            assert restarted.returncode == 0, restarted.stderr
+            third = embedded.read_state(home)
+            assert third.pid not in (first.pid, second.pid)
+            assert third.bolt_port == second.bolt_port  # the last run's ports again: a stable URI
 
-    restarted = cli("store", "start", env=env)  # the next command restarts it on the same data
-    assert restarted.returncode == 0, restarted.stderr
+            # The store opened before the kill notices on its next call and carries on.
+            assert store.read(lambda tx: run_test_query(tx, "count_test_entities")) == [{"n": 2}]
+            assert store.server.pid == third.pid
+
+    # kill -9 again, and this time the next GraphStore.open restarts it.
+    os.kill(third.pid, signal.SIGKILL)
+    assert embedded._wait_for_exit(third.pid, 10)
     with GraphStore.open(settings) as store:
-        assert store.server.pid not in (first.pid, second.pid)
+        assert store.server.pid != third.pid
         assert store.read(lambda tx: run_test_query(tx, "count_test_entities")) == [{"n": 2}]
         row = store.read(lambda tx: run_test_query(tx, "entity_with_labels", id="ngtest:kirby"))[0]
         assert row["first_seen"] == dt.date(2024, 10, 18)
