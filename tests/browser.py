@@ -53,6 +53,7 @@ def chromium(width: int = 1400, height: int = 900) -> Iterator["object"]:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--window-size={width},{height}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for asserts
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     try:
         yield driver
@@ -89,6 +90,11 @@ def serve(app, timeout: float = 20.0) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def console_errors(driver) -> list[str]:
+    """Console errors since the last call (script errors, Content-Security-Policy refusals)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def wait_for(driver, script: str, timeout: float = 30.0, poll: float = 0.1):

@@ -26,7 +26,7 @@
   function viewHref(id) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(data.query || {})) {
-      if (key !== "center") params.set(key, value);
+      if (key !== "center") for (const item of [].concat(value)) params.append(key, item);
     }
     params.set("center", id);
     return data.viewBase + "?" + params.toString();
@@ -163,14 +163,14 @@
     if (data.dates.max) input.max = data.dates.max;
   }
   const hideFiltered = document.getElementById("hide-filtered");
-  const queryText = Object.entries(data.query || {}).map(([k, v]) => k + "=" + v).join("  ");
+  const queryText = Object.entries(data.query || {}).map(([k, v]) => k + "=" + [].concat(v).join(",")).join("  ");
   document.getElementById("query").textContent = queryText;
 
   // --- the network ----------------------------------------------------------------------------
   const details = document.getElementById("details");
   const original = new Map();
   for (const node of data.nodes) {
-    original.set(node.id, { color: node.color });
+    original.set(node.id, { color: node.color, font: node.font && node.font.color ? node.font.color : "#222" });
     node.title = nodeContent(node.meta, false);
   }
   for (const edge of data.edges) {
@@ -203,6 +203,7 @@
     if (view.stabilised) return;
     network.setOptions({ physics: { enabled: false } });
     view.stabilisationMs = performance.now() - started;
+    view.stableAt = performance.now();  // since navigation start: parse, data, layout
     view.stabilised = true;
     document.body.dataset.state = "stable";
   }
@@ -237,7 +238,7 @@
       const wantColor = faded ? FADED_NODE : original.get(node.id).color;
       if (current.hidden !== wantHidden || current.faded !== faded) {
         nodeUpdates.push({ id: node.id, hidden: wantHidden, faded: faded, color: wantColor,
-          font: { color: faded ? "#b8bec5" : "#222" } });
+          font: { color: faded ? "#b8bec5" : original.get(node.id).font } });
       }
     }
     for (const edge of data.edges) {
@@ -300,6 +301,15 @@
     details.replaceChildren(el("p", { class: "hint" }, "Hover over a node or an edge; click to keep its details here."));
     clearFocus();
     network.fit({ animation: { duration: 300 } });
+  });
+  document.getElementById("relayout").addEventListener("click", () => {
+    document.body.dataset.state = "loading";
+    network.setOptions({ physics: { enabled: true } });
+    network.once("stabilized", () => {
+      network.setOptions({ physics: { enabled: false } });
+      document.body.dataset.state = "stable";
+    });
+    network.stabilize(view.iterations);
   });
   for (const control of [outletSelect, dateFrom, dateTo, hideFiltered]) control.addEventListener("change", restyle);
 })();
