@@ -50,6 +50,7 @@ JSON_EXTENSIONS = {".json"}
 JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
 FEED_EXTENSIONS = {".rss", ".atom", ".xml"}
 SIDECAR_SUFFIX = ".meta.json"
+FORMATS = ("text", "markdown", "html", "json", "jsonl", "feed")
 READABLE_EXTENSIONS = sorted(
     TEXT_EXTENSIONS | MARKDOWN_EXTENSIONS | HTML_EXTENSIONS | JSON_EXTENSIONS
     | JSONL_EXTENSIONS | FEED_EXTENSIONS
@@ -160,7 +161,7 @@ def _one_line(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name") or value.get("title")
     if isinstance(value, (list, tuple)):
-        value = ", ".join(str(_one_line(v)) for v in value if _one_line(v))
+        value = ", ".join(part for part in map(_one_line, value) if part)
     text, _ = normalise_text(str(value))
     text = " ".join(text.split())
     return text or None
@@ -374,7 +375,7 @@ def _finish(draft: _Draft, sidecar: dict[str, Any], options: _Options, *, record
     title = _one_line(metadata.get("title"))
     if title is None and draft.first_line_is_title:
         title, text = _title_from_first_line(text)
-    elif text.split("\n", 1)[0].strip().lstrip("#").strip().casefold() == title.casefold():
+    elif title is not None and text.split("\n", 1)[0].strip().lstrip("#").strip().casefold() == title.casefold():
         text = text.split("\n", 1)[1].lstrip() if "\n" in text else ""
         changes.append("removed title line repeated from metadata")
     if not text:
@@ -689,6 +690,8 @@ def _read_file(path: Path, options: _Options, result: ReadResult) -> None:
         result.skipped.append(Skipped(origin, reason))
     except OSError as exc:
         result.skipped.append(Skipped(origin, f"cannot read: {exc.strerror or exc}"))
+    except Exception as exc:  # a parser failing on one odd input must not abort the batch
+        result.skipped.append(Skipped(origin, f"could not be parsed ({type(exc).__name__}: {exc})"))
 
 
 def _walk(directory: Path, result: ReadResult) -> list[Path]:
@@ -762,6 +765,9 @@ def read_stdin(
 
     ``format`` is one of ``auto`` (sniffed), ``text``, ``markdown``, ``html``, ``json``,
     ``jsonl``, ``feed``."""
+    if format != "auto" and format not in FORMATS:
+        raise InputError(f"unknown input format {format!r} (one of: auto, {', '.join(FORMATS)})",
+                         {"format": format})
     options = _options(published, source, max_bytes)
     result = ReadResult()
     stream = stream if stream is not None else sys.stdin.buffer
@@ -772,9 +778,9 @@ def read_stdin(
         if len(data) > max_bytes:
             raise _Skip(f"input is over the {_describe_size(max_bytes)} limit for one input")
         fmt = _sniff_format(data) if format == "auto" else format
-        if fmt not in ("text", "markdown", "html", "json", "jsonl", "feed"):
-            raise InputError(f"unknown input format {format!r}", {"format": format})
         _read_bytes(data, fmt, name, {}, options, result)
     except _Skip as exc:
         result.skipped.append(Skipped(name, str(exc)))
+    except Exception as exc:  # as for files: report the input, never crash on it
+        result.skipped.append(Skipped(name, f"could not be parsed ({type(exc).__name__}: {exc})"))
     return result

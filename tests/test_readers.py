@@ -126,6 +126,18 @@ def test_json_object_list_and_articles_key(tmp_path):
     assert by_path["wrapped.json#1"].title == "Three"
 
 
+def test_records_without_title_keep_their_first_line(tmp_path):
+    # Only plain text and Markdown take the first line as the title; a record or page without
+    # one gets an empty title and keeps all its text.
+    path = tmp_path / "untitled.jsonl"
+    path.write_text(json.dumps({"text": "First line.\nSecond line."}) + "\n" +
+                    json.dumps({"html": "<html><body><article><p>Seoul summoned the Russian ambassador "
+                                        "on Monday, officials said.</p></article></body></html>"}) + "\n")
+    first, second = read_path(path).articles
+    assert (first.title, first.text) == ("", "First line.\nSecond line.")
+    assert (second.title, second.text) == ("", "Seoul summoned the Russian ambassador on Monday, officials said.")
+
+
 def test_json_lines_with_text_and_html_records(tmp_path):
     html = ("<html><head><title>Page title</title></head><body><nav>Home | World</nav><article>"
             "<p>North Korean troops arrived in Vladivostok, officials in Seoul said on Friday.</p>"
