@@ -14,12 +14,29 @@ from api import errors
 from api.deps import ApiSettings, StoreHolder
 from api.readonly import ReadOnlyRunner
 from api.routers import articles, claims, cypher, entities, graph, health
+from api.schemas import ErrorOut
 from graph.settings import Settings
 
 DESCRIPTION = """News articles as a knowledge graph of actors, units, places, events and claims.
 
 Every edge and claim carries its evidence: article, sentence, character offsets, extractor,
 confidence. Errors always have the shape `{"error": {"code", "message", "details"}}`."""
+
+
+def _errors(*statuses: int) -> dict[int | str, dict]:
+    reasons = {
+        400: "the store rejected the statement", 401: "missing or wrong API key", 403: "not allowed here",
+        404: "unknown id, name or route", 413: "request body too large", 415: "unsupported content type",
+        422: "invalid parameter or body", 503: "the graph store is not reachable", 504: "time limit reached",
+    }
+    return {status: {"model": ErrorOut, "description": reasons[status]} for status in statuses}
+
+
+COMMON_ERRORS = _errors(404, 422, 503)
+ROUTER_ERRORS = {
+    articles: _errors(401, 403, 413, 415),
+    cypher: _errors(400, 403, 413, 504),
+}
 
 
 class BodyLimit:
@@ -110,7 +127,7 @@ def create_app(settings: ApiSettings | Settings | None = None, *, store=None) ->
     app.state.cypher_runner = ReadOnlyRunner()
     errors.install(app)
     for module in (claims, entities, graph, articles, cypher, health):
-        app.include_router(module.router)
+        app.include_router(module.router, responses={**COMMON_ERRORS, **ROUTER_ERRORS.get(module, {})})
     view = _view_router()
     if view is not None:
         app.include_router(view)

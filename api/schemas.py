@@ -256,3 +256,15 @@ class HealthOut(_Out):
     store: dict[str, Any]
     versions: dict[str, str]
     counts: dict[str, Any] | None = None
+
+
+class ErrorBody(_Out):
+    code: str = Field(description="stable error code, e.g. NG404")
+    message: str = Field(description="what went wrong, naming the input and the reason")
+    details: dict[str, Any]
+
+
+class ErrorOut(_Out):
+    """The one shape of every error response."""
+
+    error: ErrorBody
