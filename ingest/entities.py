@@ -47,6 +47,7 @@ Rules, in the order they apply (each has a table-driven test in tests/test_entit
 from __future__ import annotations
 
 import bisect
+import collections
 import re
 from dataclasses import dataclass, field
 
@@ -140,7 +141,7 @@ TIME_WORDS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
     saturday sunday today yesterday tomorrow week weeks month months year years day days
     weekend morning afternoon evening night tonight decade century spring summer autumn winter
-    am pm""".split()
+    am pm gmt bst utc cet est edt pst""".split()
 )
 BOILERPLATE = (
     "leave a reply", "leave a comment", "related articles", "related stories", "read more",
@@ -170,6 +171,15 @@ NAMED_UNIT_HEADS = frozenset(
     """corps brigade division regiment battalion army fleet squadron wing company platoon
     guard guards forces force navy""".split()
 )
+# Named organisations read as units when they end with one of these ("Korean People's Army",
+# "Republican Guard"); "Division", "Company" and "Wing" name business units too often.
+ORG_UNIT_HEADS = frozenset("corps brigade regiment battalion army fleet squadron guard guards forces navy marines".split())
+# The last word of a company or club name that spaCy took for a person ("Manchester United").
+ORG_SUFFIXES = frozenset(
+    """united city rovers wanderers athletic group holdings bank corp corporation inc ltd plc
+    co motors airlines airways systems technologies industries partners capital securities
+    fund trust foundation institute university college council committee association""".split()
+)
 # Organisation heads in "Russia's foreign ministry", "South Korea's spy agency".
 BODY_HEADS = frozenset(
     """ministry agency service office embassy parliament council committee department cabinet
@@ -195,6 +205,8 @@ ACTOR_VERBS = frozenset(
     threaten pressure thank persuade invite recognise recognize join""".split()
 )
 LOCATIVE_PREPS = frozenset({"at", "in", "inside", "outside", "near", "to", "from", "into", "toward", "towards"})
+ORDINAL = re.compile(r"\d+(st|nd|rd|th)$")
+VOTING_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 SPEECH_VERBS = frozenset(
     "say tell add claim state announce deny confirm warn write insist argue note explain".split()
 )
@@ -253,12 +265,6 @@ def _text(doc: Doc, start: int, end: int) -> str:
     return re.sub(r"(['’]s|['’])$", "", text).strip()
 
 
-def _in_title_line(doc: Doc, start: int) -> bool:
-    sent = doc[start].sent
-    words = [t for t in sent if t.is_alpha]
-    return len(words) >= 2 and sum(t.is_title or t.is_upper for t in words) >= 0.7 * len(words)
-
-
 def _is_actor(span: Span) -> bool:
     root = span.root
     while root.dep_ == "conj" and root.head is not root:
@@ -291,11 +297,12 @@ class EntityAnnotator:
         names = [k for k in list(self.gaz.country_keys) + list(self.gaz.demonym_keys) + list(self.gaz.seat_keys)]
         self.state_matcher.add("STATE", list(nlp.tokenizer.pipe(names)))
         self.acronym_matcher.add("STATE", list(nlp.tokenizer.pipe(list(self.gaz.acronym_keys))))
-        self.unit_matcher = Matcher(nlp.vocab)
-        self.unit_matcher.add(
+        # One token Matcher (one pass over the doc) for units, regions and missed names.
+        self.token_matcher = Matcher(nlp.vocab)
+        self.token_matcher.add(
             "NAMED_UNIT",
             [[
-                {"TEXT": {"REGEX": r"^\d+(st|nd|rd|th)$"}},
+                {"LIKE_NUM": True, "IS_DIGIT": False, "IS_ALPHA": False},  # "11th"; checked below
                 {"IS_TITLE": True, "OP": "*"},
                 {"LOWER": {"IN": sorted(NAMED_UNIT_HEADS)}},
             ], [
@@ -305,15 +312,49 @@ class EntityAnnotator:
             ]],
             greedy="LONGEST",
         )
-        self.unit_matcher.add("FORCE", [[{"LOWER": {"IN": sorted(FORCE_HEADS)}, "POS": {"IN": ["NOUN", "PROPN"]}}]])
+        self.token_matcher.add(
+            "REGION",
+            [[{"IS_TITLE": True, "POS": "PROPN", "OP": "+"}, {"LOWER": {"IN": sorted(REGION_HEADS)}, "POS": "NOUN"}]],
+            greedy="LONGEST",
+        )
+        self.token_matcher.add(
+            "NAME",
+            [[{"IS_TITLE": True, "POS": "PROPN", "ENT_TYPE": ""}, {"IS_TITLE": True, "POS": "PROPN", "ENT_TYPE": ""},
+              {"IS_TITLE": True, "POS": "PROPN", "ENT_TYPE": "", "OP": "?"}]],
+            greedy="LONGEST",
+        )
+        self.token_matcher.add("FORCE", [[{"LOWER": {"IN": sorted(FORCE_HEADS)}, "POS": {"IN": ["NOUN", "PROPN"]}}]])
 
     # -- the component --
     def __call__(self, doc: Doc) -> Doc:
         cands: list[_Candidate] = []
+        self._matches = collections.defaultdict(list)
+        for match_id, start, end in self.token_matcher(doc):
+            label = doc.vocab.strings[match_id]
+            if label in ("NAMED_UNIT", "FORCE"):
+                self._matches["UNITS"].append((label, start, end))
+            else:
+                self._matches[label].append((start, end))
+        self._sentence_starts = [sent.start_char for sent in doc.sents]
+        self._doc_text = doc.text  # Doc.text joins every token on each access
+        self._boilerplate_sents: dict[int, bool] = {}
+        # spaCy labels the same name differently across an article ("Yukos" PERSON and ORG):
+        # the label it gives most often wins for every mention of that name.
+        votes: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+        for ent in doc.ents:
+            if ent.label_ in VOTING_LABELS:
+                votes[_text(doc, *_trim(doc, ent.start, ent.end))][ent.label_] += 1
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"):
-                cands.extend(self._from_ent(doc, ent))
+                label = ent.label_
+                if label in VOTING_LABELS:
+                    counts = votes[_text(doc, *_trim(doc, ent.start, ent.end))]
+                    best, n = counts.most_common(1)[0]
+                    if n > counts[label]:
+                        label = best
+                cands.extend(self._from_ent(doc, ent, label))
         cands.extend(self._unmatched_states(doc, cands))
+        cands.extend(self._missed_people(doc, cands))
         cands.extend(self._regions(doc, cands))
         cands.extend(self._bodies(doc, cands))
         cands.extend(self._units(doc, cands))
@@ -378,11 +419,10 @@ class EntityAnnotator:
         return None
 
     # -- spaCy entities --
-    def _from_ent(self, doc: Doc, ent: Span) -> list[_Candidate]:
+    def _from_ent(self, doc: Doc, ent: Span, label: str) -> list[_Candidate]:
         start, end = _trim(doc, ent.start, ent.end)
         if start >= end or self._boilerplate(doc, start):
             return []
-        label = ent.label_
         # "South Korea's National Intelligence Service": split at an inner possessive.
         for i in range(start + 1, end - 1):
             if doc[i].tag_ == "POS":
@@ -407,14 +447,18 @@ class EntityAnnotator:
             return [state]
         if label == "NORP":
             return []  # "Republicans", "Muslims": groups, not nodes of ours
-        if label == "PERSON":
+        if label == "PERSON" and doc[end - 1].lower_ not in ORG_SUFFIXES:
             return self._person(doc, start, end)
+        if label == "PERSON":
+            label = "ORG"
         if label == "ORG":
             return self._org(doc, start, end)
         return self._place(doc, start, end, label)
 
     def _place(self, doc: Doc, start: int, end: int, label: str) -> list[_Candidate]:
         text = _text(doc, start, end)
+        if re.fullmatch(r"G\d{1,2}", text):
+            return self._org(doc, start, end)  # "G7", "G20" are groups of states
         key = fold(text)
         if key in self.gaz.us_states:
             name = self.gaz.us_states[key]
@@ -431,11 +475,16 @@ class EntityAnnotator:
             start += 1
         if start >= end:
             return []
+        # spaCy sometimes stops early: "Yoon Suk" in "Yoon Suk Yeol’s office"
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title and not doc[end].ent_type_ \
+                and doc[end].lower_ not in TIME_WORDS and not self._known_name(doc[end].text):
+            end += 1
         tokens = doc[start:end]
         text = _text(doc, start, end)
         if any(t.like_num or any(c.isdigit() for c in t.text) for t in tokens):
             return []
-        if any(t.is_alpha and t.text[0].islower() and t.lower_ not in NAME_PARTICLES for t in tokens):
+        if any(t.is_alpha and t.text[0].islower() and t.lower_ not in NAME_PARTICLES
+               and not (t.i > 0 and doc[t.i - 1].text == "-") for t in tokens):
             return []
         if end - start == 1:
             token = doc[start]
@@ -443,7 +492,9 @@ class EntityAnnotator:
                 return []
             cities = self.gaz.city_candidates(text)
             big = [c for c in cities if c.population >= 100_000]
-            if big and not (token.dep_ in ("nsubj",) and token.head.lemma_ in SPEECH_VERBS):
+            # "from Wonsan to Vladivostok" (Vladivostok tagged PERSON); "Mr Bush" stays a person
+            locative = token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPS
+            if big and locative:
                 cand = _Candidate(start, end, "Place", text, entity_id("Place", text), geocode=text)
                 cand.extra["person_surname"] = True  # a known person's surname wins (see resolution)
                 return [cand]
@@ -452,6 +503,8 @@ class EntityAnnotator:
     def _org(self, doc: Doc, start: int, end: int) -> list[_Candidate]:
         tokens = doc[start:end]
         lowers = [t.lower_ for t in tokens]
+        if lowers[0].rstrip(".") in ("mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady"):
+            return self._person(doc, start, end)  # "Mr Ebbers" tagged ORG
         root = tokens.root
         # A role fragment: "National Security Communications" (Advisor), "Defense" (Secretary).
         if all(w in TITLE_WORDS or w in DEPARTMENT_WORDS for w in lowers) and (
@@ -461,6 +514,17 @@ class EntityAnnotator:
             return []
         if lowers[-1] in ROLE_HEADS:
             return []
+        # "White House National Security Communications" (Advisor): the title words go, the
+        # organisation or state before them stays.
+        if end < len(doc) and doc[end].lower_ in ROLE_HEADS:
+            cut = end
+            while cut > start and doc[cut - 1].lower_ in TITLE_WORDS | DEPARTMENT_WORDS:
+                cut -= 1
+            if cut < end:
+                return self._from_span(doc, start, cut, "ORG") if cut > start else []
+        # "the Army", "the ministry": a common noun, not a name
+        if end - start == 1 and lowers[0] in NAMED_UNIT_HEADS | BODY_HEADS | STATE_BODY_HEADS:
+            return []
         # "Secretary of Defense Lloyd Austin": the ORG span swallowed the department and the name.
         if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in ROLE_HEADS:
             i = start
@@ -469,7 +533,7 @@ class EntityAnnotator:
             if i > start:
                 return self._person(doc, i, end) if end - i >= 1 else []
         text = _text(doc, start, end)
-        if lowers[-1] in NAMED_UNIT_HEADS and (end - start >= 2):
+        if lowers[-1] in ORG_UNIT_HEADS and (end - start >= 2):
             affiliation = self._affiliation_before(doc, start)
             return [_Candidate(start, end, "Unit", text, unit_id(text, affiliation), affiliation=affiliation,
                                extra={"kind": slug(text)})]
@@ -509,10 +573,8 @@ class EntityAnnotator:
             return True
         if " ".join(lowers) in ROLE_HEADS:
             return True
-        # Headline casing: "This Month In Review" -> every word a common word.
-        if all(t.is_stop or w in TIME_WORDS or w in self.common for t, w in zip(words, lowers)) and (
-            len(words) > 1 or _in_title_line(doc, start) or not self._known_name(tokens.text)
-        ):
+        # Headline casing: "This Month In Review" -> every word a common word, none a name.
+        if all(t.is_stop or w in TIME_WORDS or w in self.common for t, w in zip(words, lowers)):
             return not self._known_name(tokens.text)
         return False
 
@@ -521,8 +583,13 @@ class EntityAnnotator:
                     or self.gaz.city_candidates(text) or fold(text) in self.gaz.us_states)
 
     def _boilerplate(self, doc: Doc, start: int) -> bool:
-        sent = fold(doc[start].sent.text)
-        return any(sent.startswith(phrase) for phrase in BOILERPLATE)
+        starts = self._sentence_starts
+        sent_start = starts[max(0, bisect.bisect_right(starts, doc[start].idx) - 1)] if starts else 0
+        known = self._boilerplate_sents.get(sent_start)
+        if known is None:
+            head = fold(self._doc_text[sent_start:sent_start + 40])
+            known = self._boilerplate_sents[sent_start] = head.startswith(BOILERPLATE)
+        return known
 
     # -- states spaCy did not tag ("DPRK" missed, "Pyongyang's" as an ADJ ...) --
     def _unmatched_states(self, doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
@@ -541,6 +608,25 @@ class EntityAnnotator:
                 taken.update(range(s, e))
         return out
 
+    # -- people spaCy missed: "Kyrylo Budanov, the head of ...", "... said Choi Min-seo" --
+    def _missed_people(self, doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
+        taken = {i for c in cands for i in range(c.start, c.end)}
+        out = []
+        for start, end in self._matches.get("NAME", ()):
+            span = doc[start:end]
+            if any(i in taken for i in range(start, end)) or any(
+                t.lower_ in TIME_WORDS or t.lower_ in ROLE_HEADS or t.lower_ in TITLE_WORDS
+                or self._known_name(t.text) for t in span
+            ):
+                continue
+            root = span.root
+            speaker = root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS
+            titled = any(c.dep_ == "appos" and c.lower_ in ROLE_HEADS for c in root.children)
+            if speaker or titled:
+                out.extend(self._person(doc, start, end))
+                taken.update(range(start, end))
+        return out
+
     # -- "eastern Russia", "Kursk region" --
     def _regions(self, doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
         out = []
@@ -551,13 +637,17 @@ class EntityAnnotator:
                     name = f"{before.lower_} {cand.name}"
                     out.append(_Candidate(cand.start - 1, cand.end, "Place", name, entity_id("Place", name),
                                           country=cand.country))
-            elif cand.type == "Place" and cand.end < len(doc) and doc[cand.end].lower_ in REGION_HEADS \
-                    and doc[cand.end].pos_ == "NOUN":
-                name = f"{_text(doc, cand.start, cand.end)} {doc[cand.end].lower_}"
-                region = _Candidate(cand.start, cand.end + 1, "Place", name, entity_id("Place", name))
-                region.extra["region_of"] = _text(doc, cand.start, cand.end)
-                out.append(region)
-                cand.id = ""  # "Kursk" in "Kursk region" is the region, not the city
+        taken = {i for c in cands if c.type in ("Person", "Organization", "Unit") for i in range(c.start, c.end)}
+        for start, end in self._matches.get("REGION", ()):
+            if any(i in taken for i in range(start, end)):
+                continue
+            name = f"{_text(doc, start, end - 1)} {doc[end - 1].lower_}"
+            region = _Candidate(start, end, "Place", name, entity_id("Place", name))
+            region.extra["region_of"] = _text(doc, start, end - 1)
+            out.append(region)
+            for cand in cands:  # "Kursk" in "Kursk region" is the region, not the city
+                if cand.type == "Place" and start <= cand.start and cand.end <= end:
+                    cand.id = ""
         return out
 
     # -- "Russia's foreign ministry", "the North Korean government" --
@@ -605,11 +695,12 @@ class EntityAnnotator:
             if cand.type in ("Unit", "Organization", "Person"):
                 covered.update(range(cand.start, cand.end))
         out = []
-        for match_id, s, e in self.unit_matcher(doc):
-            label = doc.vocab.strings[match_id]
+        for label, s, e in self._matches.get("UNITS", ()):
             if any(i in covered for i in range(s, e)):
                 continue
             if label == "NAMED_UNIT":
+                if not ORDINAL.match(doc[s].text) and not doc[s].is_alpha:
+                    continue
                 text = _text(doc, s, e)
                 affiliation = self._affiliation_before(doc, s)
                 out.append(_Candidate(s, e, "Unit", text, unit_id(text, affiliation), affiliation=affiliation,
@@ -695,7 +786,10 @@ class EntityAnnotator:
             cand.id = entity_id("Person", cand.name)
         surnames = {w for words in full.values() for w in (words[0], words[-1])}
         for cand in cands:
-            if cand.extra.get("person_surname") and cand.name in surnames:
+            # "Choi said" tagged ORG, "Vladivostok" tagged PERSON: a name part of a person here
+            # is that person; otherwise the gazetteer's reading stands.
+            one_word_org = cand.type == "Organization" and cand.end - cand.start == 1
+            if (cand.extra.get("person_surname") or one_word_org) and cand.name in surnames:
                 cand.type = "Person"
                 cand.geocode = None
                 matches = {canonical[n] for n, w in full.items() if cand.name in (w[0], w[-1])}
@@ -862,7 +956,7 @@ def roles_from_doc(doc: Doc, entities: list[Entity]) -> list[tuple[str, str, str
         if key in seen:
             continue
         seen.add(key)
-        text = doc.text[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
+        text = doc[start:end].text
         roles.append((person.kb_id_, title, org, Mention(
             text=text, start=doc[start].idx, end=doc[start].idx + len(text), sentence=sentence_of(doc[start].idx))))
     return roles

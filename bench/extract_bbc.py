@@ -1,0 +1,144 @@
+"""Benchmark: the extractor over the 2,225 BBC news articles (robustness, speed, sanity).
+
+    .venv/bin/python bench/extract_bbc.py [--data DIR] [--processes N] [--limit N]
+        [--ratio-sample N] [--write-docs]
+
+Reads every article with ``ingest.readers.read_path`` (first line = title), runs
+``extract_articles`` and reports: crashes (an article whose extraction raised; must be none),
+wall time, articles/s, and the 20 most frequent entities per type (by number of articles that
+mention them).  Side by side in the same run, on the first ``--ratio-sample`` articles, it times
+raw ``nlp.pipe`` of the bare spaCy model against ``extract_articles`` (our components plus the
+pure extractors) so the ratio is measured on one machine state.  ``--write-docs`` replaces the
+"Entities: BBC news benchmark" section of docs/EVALUATION.md with the results.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+
+from ingest.extract import extract_article  # noqa: E402
+from ingest.pipeline import MODEL, load_pipeline  # noqa: E402
+from ingest.readers import read_path  # noqa: E402
+
+DEFAULT_DATA = Path("/work/shared/data/bbc_news")
+SECTION = "## Entities: BBC news benchmark"
+
+
+def _timed_raw(texts: list[str], n_process: int) -> float:
+    nlp = spacy.load(MODEL)
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, n_process=n_process, batch_size=32):
+        pass
+    return time.perf_counter() - start
+
+
+def _timed_ours(articles, n_process: int) -> float:
+    nlp = load_pipeline()
+    start = time.perf_counter()
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=32):
+        extract_article(doc, article)
+    return time.perf_counter() - start
+
+
+def run(data: Path, n_process: int, limit: int | None, ratio_sample: int) -> dict:
+    read = read_path(data)
+    articles = read.articles[:limit] if limit else read.articles
+    sample = articles[:ratio_sample]
+    raw = _timed_raw([a.text for a in sample], n_process)
+    ours = _timed_ours(sample, n_process)
+
+    nlp = load_pipeline()
+    crashes: list[tuple[str, str]] = []
+    by_type: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    names: dict[str, str] = {}
+    entities = mentions = 0
+    start = time.perf_counter()
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=32):
+        try:
+            graph = extract_article(doc, article)
+        except Exception:  # noqa: BLE001 - a crash is what this benchmark counts and reports
+            crashes.append((article.source_path or article.id, traceback.format_exc(limit=3)))
+            continue
+        for entity in graph.entities:
+            by_type[entity.type][entity.id] += 1
+            names.setdefault(entity.id, entity.name)
+            entities += 1
+            mentions += len(entity.mentions)
+    elapsed = time.perf_counter() - start
+    return {
+        "articles": len(articles), "skipped": [str(s) for s in read.skipped], "crashes": crashes,
+        "seconds": elapsed, "rate": len(articles) / elapsed if elapsed else 0.0,
+        "entities": entities, "mentions": mentions, "by_type": by_type, "names": names,
+        "ratio_sample": len(sample), "raw_seconds": raw, "ours_seconds": ours, "n_process": n_process,
+    }
+
+
+def report(result: dict) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"Run {dt.date.today().isoformat()} with `bench/extract_bbc.py --processes {result['n_process']}` "
+        f"over /work/shared/data/bbc_news (read with `ingest.readers.read_path`).",
+        "",
+        f"- articles: {result['articles']} (inputs skipped by the reader: {len(result['skipped'])})",
+        f"- crashes: **{len(result['crashes'])}**",
+        f"- wall time: {result['seconds']:.1f} s, **{result['rate']:.1f} articles/s** "
+        f"({result['n_process']} process(es), full pipeline and all extractors)",
+        f"- entities: {result['entities']} (per-article nodes), mentions: {result['mentions']}",
+        f"- speed ratio, same run, first {result['ratio_sample']} articles: raw `nlp.pipe` of {MODEL} "
+        f"{result['ratio_sample'] / result['raw_seconds']:.1f} articles/s, our extraction "
+        f"{result['ratio_sample'] / result['ours_seconds']:.1f} articles/s: "
+        f"**ratio {result['raw_seconds'] / result['ours_seconds']:.2f}** (target >= 0.8)",
+        "",
+        "The 20 most frequent entities per type (number of articles mentioning them):",
+        "",
+    ]
+    for type_ in ("Person", "Organization", "State", "Place", "Unit"):
+        top = result["by_type"].get(type_, collections.Counter()).most_common(20)
+        lines.append(f"- **{type_}**: " + ", ".join(f"{result['names'][i]} ({n})" for i, n in top))
+    if result["crashes"]:
+        lines += ["", "Crashes:", ""] + [f"- {where}: `{trace.splitlines()[-1]}`" for where, trace in result["crashes"][:20]]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
+    if SECTION in text:
+        before, rest = text.split(SECTION, 1)
+        after = rest[rest.find("\n## ") + 1:] if "\n## " in rest else ""
+        text = before + section + ("\n" + after if after else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    parser.add_argument("--ratio-sample", type=int, default=300)
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    result = run(args.data, args.processes, args.limit, args.ratio_sample)
+    section = report(result)
+    print(section)
+    if args.write_docs:
+        write_section(ROOT / "docs" / "EVALUATION.md", section)
+    return 1 if result["crashes"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
