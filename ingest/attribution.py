@@ -60,7 +60,7 @@ CUE_LEXICON: dict[str, tuple[str, str]] = {
     "counter": (_STATED, "c"), "continue": (_STATED, ""), "concede": (_CONFIRMED, "c"),
     "agree": (_STATED, "cx"), "disagree": (_STATED, "c"), "cite": (_STATED, "o"),
     "inform": (_STATED, "c"), "assure": (_STATED, "c"), "remind": (_STATED, "c"),
-    "advise": (_STATED, "c"), "brief": (_STATED, "c"), "predict": (_ASSESSED, "co"),
+    "brief": (_STATED, "c"), "predict": (_ASSESSED, "co"),
     "threaten": (_WARNED, "cx"), "charge": (_STATED, "c"), "acknowledge": (_CONFIRMED, "co"),
     "admit": (_CONFIRMED, "co"), "confirm": (_CONFIRMED, "co"), "verify": (_CONFIRMED, "co"),
     "deny": (_DENIED, "co"), "dismiss": (_DENIED, "o"), "reject": (_DENIED, "o"),
@@ -72,24 +72,64 @@ CUE_LEXICON: dict[str, tuple[str, str]] = {
     "judge": (_ASSESSED, "c"), "conclude": (_ASSESSED, "c"), "think": (_ASSESSED, "c"),
     "calculate": (_ASSESSED, "c"), "suspect": (_ASSESSED, "c"), "reckon": (_ASSESSED, "c"),
     "expect": (_ASSESSED, "cx"), "forecast": (_ASSESSED, "co"), "project": (_ASSESSED, "c"),
-    "find": (_ASSESSED, "c"), "consider": (_ASSESSED, "c"), "doubt": (_ASSESSED, "c"),
+    "find": (_ASSESSED, "c"), "doubt": (_ASSESSED, "c"),
     "fear": (_ASSESSED, "c"), "hope": (_STATED, "cx"), "worry": (_ASSESSED, "c"),
-    "know": (_ASSESSED, "c"), "feel": (_ASSESSED, "c"), "understand": (_ASSESSED, "c"),
-    "learn": (_REPORTED, "c"), "want": (_STATED, "x"), "plan": (_STATED, "x"),
-    "intend": (_STATED, "x"), "refuse": (_STATED, "x"), "decline": (_STATED, "x"),
+    "know": (_ASSESSED, "c"), "learn": (_REPORTED, "c"), "refuse": (_STATED, "x"), "decline": (_STATED, "x"),
     "show": (_REPORTED, "c"), "wonder": (_STATED, "c"), "question": (_STATED, "co"),
+}
+# Verbs of stance and of mental state: attributions in the wide sense that attribution corpora
+# annotate (PolNeAR does), but not claims (see CLAIM_LEMMAS).
+STANCE_VERBS: dict[str, str] = {
+    "endorse": "o", "oppose": "o", "back": "o",
+    "seek": "ox", "see": "co", "seem": "x", "appear": "x", "talk": "p",
+    "refer": "p", "offer": "o", "express": "o", "defend": "o", "attack": "o", "denounce": "o",
+    "condemn": "o", "blast": "o", "slam": "o", "decry": "o", "lament": "co", "mock": "o",
+    "push": "op", "discuss": "o", "decide": "cx", "name": "o",
+    "like": "ox", "prefer": "ox", "share": "o", "identify": "o", "challenge": "o",
+    "remember": "co", "echo": "o", "tout": "o", "highlight": "co",
+    "recognize": "co", "recognise": "co", "portray": "o", "compare": "o", "advocate": "op",
+    "promote": "o", "press": "op", "rail": "p",
+    "reference": "o", "hail": "o", "applaud": "o",
+    "look": "x", "aim": "x", "agree": "cx",
+    "characterize": "o", "characterise": "o", "label": "o", "dub": "o", "brand": "o",
+    "rebuke": "o", "chide": "o", "scold": "o", "fault": "o", "lambaste": "o", "assail": "o",
+    "thank": "o", "congratulate": "o", "commend": "o", "acknowledge": "co", "imply": "c",
+    "insinuate": "c", "speculate": "c", "predict": "co", "anticipate": "co",
+    "envision": "o", "imagine": "c", "guess": "c", "assume": "c", "figure": "c",
+    "regret": "co", "apologize": "p", "apologise": "p", "vow": "cx", "swear": "cx",
+    "order": "ox", "encourage": "x",
+    "instruct": "x", "invite": "x", "vote": "p", "request": "o",
+    "welcome": "o", "support": "o", "ignore": "o", "embrace": "o", "release": "o",
+    "speak": "p", "focus": "p", "favor": "o", "favour": "o", "want": "x", "plan": "x",
+    "intend": "x", "feel": "c", "understand": "c", "consider": "c", "call": "o",
+    "criticize": "o", "criticise": "o", "praise": "o", "blame": "o", "cite": "o",
+    "attack": "o", "warn": "cp", "hope": "cx", "know": "c", "show": "co", "find": "co",
+    "pledge": "cxo", "question": "co", "doubt": "c", "suspect": "c",
 }
 # Verbs that introduce a direct quote but carry no content of their own in syntax.
 _QUOTE_ONLY_VERBS = {"continue", "go", "begin", "conclude", "read", "shout", "yell", "add"}
+# Lemmas whose attributions are claims (a proposition put forward), for ingest.claims.
+CLAIM_LEMMAS = frozenset(
+    set(CUE_LEXICON) - {
+        "want", "plan", "intend", "refuse", "decline", "hope", "ask", "urge", "demand",
+        "wonder", "call", "describe", "praise", "criticize", "criticise", "blame", "cite",
+        "propose", "question", "continue", "agree", "disagree", "remind", "advise", "brief",
+        "accuse", "fear", "worry", "know", "feel", "understand", "doubt",
+    }
+) | {"according to", "statement", "claim", "assertion", "allegation", "assessment",
+     "estimate", "warning", "denial", "report", "announcement", "admission", "confirmation"}
 # Prepositions that carry the content of some verbs ("warned of escalation").
-_CONTENT_PREPS = {"of", "about", "against", "on"}
+_CONTENT_PREPS = {"of", "about", "against", "on", "for", "to"}
 # Nouns that are cues when a clause spells out their content ("the claim that ...").
 CUE_NOUNS: dict[str, str] = {
     "statement": _STATED, "claim": _STATED, "assertion": _STATED, "allegation": _STATED,
-    "assessment": _ASSESSED, "estimate": _ASSESSED, "belief": _ASSESSED, "view": _ASSESSED,
-    "warning": _WARNED, "denial": _DENIED, "report": _REPORTED, "announcement": _STATED,
+    "assessment": _ASSESSED, "estimate": _ASSESSED, "belief": _ASSESSED,
+    "warning": _WARNED, "denial": _DENIED, "report": _REPORTED,
     "promise": _STATED, "pledge": _STATED, "suggestion": _STATED, "argument": _STATED,
     "admission": _CONFIRMED, "confirmation": _CONFIRMED, "prediction": _ASSESSED,
+    "call": _STATED, "support": _STATED, "criticism": _STATED, "endorsement": _STATED, "attack": _STATED, "message": _STATED,
+    "demand": _STATED, "remark": _STATED, "comment": _STATED,
+    "praise": _STATED, "plea": _STATED, "vow": _STATED, "insistence": _STATED,
 }
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _EXPLETIVES = {"it", "there"}
@@ -112,6 +152,7 @@ class Attribution:
     direct: bool
     mixed: bool
     negated: bool
+    nested: bool
     rule: str
 
     @property
@@ -141,6 +182,7 @@ def attributions(doc: Doc) -> list[Attribution]:
                 direct=a["direct"],
                 mixed=a["mixed"],
                 negated=a["negated"],
+                nested=a["nested"],
                 rule=a["rule"],
             )
         )
@@ -156,6 +198,8 @@ def find_quotes(text: str, max_chars: int = _MAX_QUOTE_CHARS) -> list[tuple[int,
     several paragraphs); otherwise the opening mark is treated as stray and ignored.  Quotes
     longer than ``max_chars`` are ignored too.
     """
+    # '' (two apostrophes, as some wires and archives write a double quote) is one mark
+    text = text.replace("''", '"\x01')
     quotes: list[tuple[int, int]] = []
     pending: int | None = None  # opening offset of a quote carried over a paragraph break
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
@@ -256,6 +300,11 @@ def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list
         record["mixed"] = not record["direct"] and any(
             in_quote[i] >= 0 for s, e in record["content"] for i in range(s, e)
         )
+    for record in found:
+        cue = record["cue"][0]
+        record["nested"] = any(
+            other is not record and s <= cue < e for other in found for s, e in other["content"]
+        )
     found.sort(key=lambda r: r["cue"][0])
     return found
 
@@ -269,19 +318,26 @@ def _quote_token_spans(doc: Doc, max_quote_chars: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _lemma(token: Token) -> str:
+    lemma = token.lemma_.lower()
+    # the model's lemmatiser maps "hopes"/"hoped" to "hop"
+    return "hope" if lemma == "hop" and token.lower_.startswith("hope") else lemma
+
+
 def _syntactic(token: Token) -> dict | None:
     if token.lower_ == "according" and token.i + 1 < len(token.doc):
         return _according_to(token)
-    if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_LEXICON:
+    lemma = _lemma(token)
+    if token.pos_ in ("VERB", "AUX") and (lemma in CUE_LEXICON or lemma in STANCE_VERBS):
         return _verb_cue(token)
-    if token.pos_ == "NOUN" and token.lemma_.lower() in CUE_NOUNS:
+    if token.pos_ == "NOUN" and lemma in CUE_NOUNS:
         return _noun_cue(token)
     return None
 
 
 def _verb_cue(verb: Token) -> dict | None:
-    lemma = verb.lemma_.lower()
-    kind, complements = CUE_LEXICON[lemma]
+    lemma = _lemma(verb)
+    kind, complements = CUE_LEXICON.get(lemma) or (_STATED, STANCE_VERBS[lemma])
     content_tokens: list[Token] = []
     for child in verb.children:
         dep = child.dep_
@@ -293,20 +349,30 @@ def _verb_cue(verb: Token) -> dict | None:
             content_tokens.append(child)
         elif dep == "prep" and "p" in complements and child.lower_ in _CONTENT_PREPS:
             content_tokens.append(child)
+        elif dep == "prep" and lemma in ("call", "ask", "push", "press", "vote", "refer") and child.lower_ in ("for", "on", "about", "to"):
+            content_tokens.append(child)
         elif dep == "prep" and lemma in ("accuse", "describe", "call") and child.lower_ in ("of", "as"):
             content_tokens.append(child)
     for child in verb.children:
         if child.dep_ == "ccomp" and "c" not in complements and lemma in ("tell", "ask"):
             content_tokens.append(child)
     rule = "verb"
-    if not content_tokens and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i < verb.i:
-        # "Troops arrived, officials said": the reported clause is the head, the cue hangs off it
+    if (
+        not content_tokens
+        and verb.dep_ in ("parataxis", "advcl")
+        and lemma in CUE_LEXICON
+        and not any(c.dep_ in ("mark", "aux") and c.i < verb.i and c.lower_ in ("as", "to", "if", "when", "because", "while") for c in verb.children)
+        and verb.tag_ in ("VBD", "VBZ", "VBP")
+        and any(c.dep_ == "nsubj" for c in verb.children)
+        and _set_off(verb)
+    ):
+        # "Troops arrived, officials said" / "The troops, he said, arrived": the reported
+        # clause is the head and the cue hangs off it
         head = verb.head
         if head.pos_ in ("VERB", "AUX") and _has_subject(head):
             parts = _clause_without(head, verb)
             if parts:
-                record = _record(verb, lemma, kind, _source_of(verb), [parts], "inverted")
-                return record
+                return _record(verb, lemma, kind, _source_of(verb), parts, "inverted")
     if not content_tokens:
         return None
     start = min(t.left_edge.i for t in content_tokens)
@@ -317,13 +383,28 @@ def _verb_cue(verb: Token) -> dict | None:
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
 
 
+def _set_off(verb: Token) -> bool:
+    """A parenthetical cue stands between commas, or ends its sentence: ', he said.'"""
+    doc = verb.doc
+    before = verb.left_edge.i - 1
+    after = verb.right_edge.i + 1
+    return (before >= 0 and doc[before].is_punct) and (
+        after >= len(doc) or doc[after].is_punct or doc[after].is_space
+    )
+
+
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in _SUBJECT_DEPS or c.dep_ == "expl" for c in verb.children)
 
 
-def _clause_without(head: Token, cue: Token) -> tuple[int, int] | None:
-    """The head clause's tokens before the cue's own subtree ("X, he said" -> X)."""
-    return _within_paragraph(head.doc, head.left_edge.i, cue.left_edge.i, cue.i)
+def _clause_without(head: Token, cue: Token) -> list[tuple[int, int]]:
+    """The head clause without the cue's own subtree: one or two parts around it."""
+    doc = head.doc
+    parts = [
+        _within_paragraph(doc, head.left_edge.i, cue.left_edge.i, cue.i),
+        _within_paragraph(doc, cue.right_edge.i + 1, head.right_edge.i + 1, cue.i),
+    ]
+    return [p for p in parts if p is not None and p[1] - p[0] >= 2]
 
 
 def _is_quote_at(doc: Doc, span: tuple[int, int]) -> bool:
@@ -331,23 +412,28 @@ def _is_quote_at(doc: Doc, span: tuple[int, int]) -> bool:
 
 
 def _according_to(token: Token) -> dict | None:
-    doc = token.doc
-    to = doc[token.i + 1]
+    to = token.doc[token.i + 1]
     if to.lower_ != "to":
         return None
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if pobj is None:
         return None
+    kind = _REPORTED if pobj.lemma_.lower() in ("report", "media", "account") else _STATED
+    return _prepositional(token, to.i + 1, pobj, "according to", kind, "according_to")
+
+
+def _prepositional(token: Token, cue_end: int, pobj: Token, lemma: str, kind: str, rule: str):
+    """A cue phrase whose object is the source; the clause it modifies is the content."""
+    doc = token.doc
     source = (pobj.left_edge.i, pobj.right_edge.i + 1)
-    # The content is the clause the phrase modifies, without the phrase itself.
     head = token.head
     while head.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl") and head.head.i != head.i:
         head = head.head
-    if head.i == token.i:
+    if head.i == token.i or head.i in range(token.i, source[1]):
         return None
     clause_start, clause_end = head.left_edge.i, head.right_edge.i + 1
-    phrase_start, phrase_end = token.i, max(source[1], to.i + 1)
-    before = _within_paragraph(doc, clause_start, phrase_start, token.i)
+    phrase_end = max(source[1], cue_end)
+    before = _within_paragraph(doc, clause_start, token.i, token.i)
     after = _within_paragraph(doc, phrase_end, clause_end, token.i)
     candidates = [p for p in (before, after) if p is not None]
     if not candidates:
@@ -355,42 +441,46 @@ def _according_to(token: Token) -> dict | None:
     content = max(candidates, key=lambda p: p[1] - p[0])
     if content[1] - content[0] < 3:
         return None
-    kind = _REPORTED if pobj.lemma_.lower() in ("report", "media", "account") else _STATED
     return {
-        "cue": [token.i, to.i + 1],
-        "lemma": "according to",
+        "cue": [token.i, cue_end],
+        "lemma": lemma,
         "kind": kind,
         "source": list(source),
         "content": [list(content)],
         "negated": False,
-        "rule": "according_to",
+        "rule": rule,
     }
 
 
 def _noun_cue(noun: Token) -> dict | None:
-    clause = next(
-        (
-            c
-            for c in noun.children
-            if c.dep_ in ("acl", "ccomp", "appos")
-            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-        ),
-        None,
-    )
-    if clause is None:
-        return None
-    content = _within_paragraph(noun.doc, clause.left_edge.i, clause.right_edge.i + 1, noun.i)
-    if content is None:
-        return None
-    source = None
+    """'the claim that ...'; with an owner, also 'Pence's call for a special prosecutor'."""
+    source = next((c for c in noun.children if c.dep_ == "poss"), None)
+    content_token = None
     for c in noun.children:
-        if c.dep_ == "poss":
-            source = [c.left_edge.i, c.i + 1]
+        if c.dep_ in ("acl", "ccomp", "appos") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children
+        ):
+            content_token = c
+            break
+        if source is not None and (
+            (c.dep_ == "prep" and c.lower_ in ("for", "of", "to", "against", "on", "about"))
+            or (c.dep_ == "acl" and c.i > noun.i)
+        ):
+            content_token = c
+            break
+    if content_token is None:
+        return None
+    content = _within_paragraph(
+        noun.doc, content_token.left_edge.i, content_token.right_edge.i + 1, noun.i
+    )
+    if content is None or content[1] - content[0] < 2:
+        return None
+    lemma = noun.lemma_.lower()
     return {
         "cue": [noun.i, noun.i + 1],
-        "lemma": noun.lemma_.lower(),
-        "kind": CUE_NOUNS[noun.lemma_.lower()],
-        "source": source,
+        "lemma": lemma,
+        "kind": CUE_NOUNS[lemma],
+        "source": [source.left_edge.i, source.i + 1] if source is not None else None,
         "content": [list(content)],
         "negated": any(c.dep_ == "neg" for c in noun.children),
         "rule": "noun",

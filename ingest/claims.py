@@ -25,17 +25,13 @@ from bisect import bisect_right
 from spacy.tokens import Doc, Span, Token
 
 from graph.model import Article, Claim, Cue, Entity, Mention, Span as TextSpan, SpeakerRef
-from ingest.attribution import Attribution, attributions
+from ingest.attribution import CLAIM_LEMMAS, Attribution, attributions
+from ingest.entities import entity_id
+from ingest.quantities import find_quantities
 
 EXTRACTOR = "newsgraph_attribution"
 EXTRACTOR_VERSION = "0.1.0"
 
-# Attributions whose cue expresses a wish or a request rather than a proposition.
-_NOT_A_CLAIM = {
-    "want", "plan", "intend", "refuse", "decline", "hope", "ask", "urge", "demand", "wonder",
-    "call", "describe", "praise", "criticize", "criticise", "blame", "cite", "propose",
-    "question", "continue", "agree", "disagree", "remind", "advise", "brief", "accuse",
-}
 _DENIAL = re.compile(
     r"\b(fake news|baseless|groundless|unfounded|fabricat\w*|untrue|nonsense|propaganda|"
     r"disinformation|misinformation|provocation)\b",
@@ -79,7 +75,8 @@ def claims_and_sources_from_doc(
     for attribution in attributions(doc):
         content = attribution.content_span
         kind = _kind(attribution, content)
-        if attribution.lemma in _NOT_A_CLAIM and kind != "DENIED":
+        # attributions of wishes, requests and stances are not claims, unless they deny
+        if attribution.lemma not in CLAIM_LEMMAS and kind != "DENIED":
             continue
         sentence = bisect_right(sentence_starts, attribution.cue.start_char) - 1
         speaker = resolver.resolve(attribution, sentence)
@@ -87,6 +84,12 @@ def claims_and_sources_from_doc(
         if attribution.negated:
             confidence *= 0.5
         cue = attribution.cue
+        quantities = [
+            q for part in attribution.content
+            for q in find_quantities(part, article.published, entities)
+        ]
+        about = _about(content, resolver.mentions)
+        about += [q.unit_entity_id for q in quantities if q.unit_entity_id and q.unit_entity_id not in about]
         claims.append(
             Claim(
                 id=claim_id(article.id, cue.start_char, cue.end_char),
@@ -98,8 +101,8 @@ def claims_and_sources_from_doc(
                 ),
                 content=TextSpan(text=content.text, start=content.start_char, end=content.end_char),
                 direct=attribution.direct,
-                quantities=[],
-                about=_about(content, resolver.mentions),
+                quantities=quantities,
+                about=about,
                 sentence=max(sentence, 0),
                 confidence=round(confidence, 3),
                 article_id=article.id,
@@ -222,7 +225,8 @@ class _SpeakerResolver:
             ):
                 affiliation = entity.id
                 break
-        key = f"source:{_slug(name)}-{self.article.id[:8]}"
+        # scoped to the article: "a senior official" in two articles need not be one person
+        key = entity_id("Source", f"{name} {self.article.id[:8]}")
         entity = self._sources.get(key)
         if entity is None:
             entity = Entity(id=key, name=name, type="Source", affiliation=affiliation)
@@ -234,7 +238,3 @@ class _SpeakerResolver:
             )
         )
         return entity
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
