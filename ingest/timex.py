@@ -512,13 +512,13 @@ def _points_ahead(doc: Any, start: int, end: int) -> bool:
         return False
     token = span.root
     for _ in range(4):
-        if token.pos_ in ("VERB", "AUX") or token.head is token:
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
             break
         token = token.head
     for candidate in (token, token.head):
         if any(child.dep_ in ("aux", "auxpass") and child.lower_ in _FUTURE_AUX for child in candidate.children):
             return True
-        if candidate is not token and candidate.lemma_ in _FUTURE_HEADS and token.dep_ == "xcomp":
+        if candidate.i != token.i and candidate.lemma_ in _FUTURE_HEADS and token.dep_ == "xcomp":
             return True
     return False
 
