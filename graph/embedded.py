@@ -11,7 +11,8 @@ every ``newsgraph`` command, the API and the tests share it. Everything lives un
     <home>/store/          ArcadeDB's root (databases/, config/) and working dir (log/)
 
 A state file whose pid is dead (``kill -9``) or whose Bolt port does not answer is stale: the
-next caller replaces it by starting a new server on the same data.
+next caller replaces it by starting a new server on the same data. A server whose state file
+no longer names it (the home was deleted) stops by itself.
 """
 from __future__ import annotations
 
@@ -399,8 +400,15 @@ def serve(home: Path, database: str) -> int:
     )
     _write_json_atomically(home / STATE_FILE, asdict(state))
     print(f"newsgraph: serving {state.uri} database {database!r} pid {state.pid}", flush=True)
+    # Also stop when the state file no longer names us (twice running, to ride out a moment's
+    # read error): the home was deleted or replaced, and a server without a home is an orphan.
+    misses = 0
     while not stop_requested.wait(1.0):
-        pass
+        current = read_state(home)
+        misses = 0 if current is not None and current.pid == state.pid else misses + 1
+        if misses >= 2:
+            print(f"newsgraph: {home / STATE_FILE} no longer names this server; stopping", flush=True)
+            break
     server.stop()
     if (current := read_state(home)) is not None and current.pid == os.getpid():
         (home / STATE_FILE).unlink(missing_ok=True)

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -125,6 +126,10 @@ def test_a_stale_state_file_is_replaced_and_its_pid_left_alone(home):
         assert store.server.pid != os.getpid()
         assert store.query("store_ping") == [{"ok": 1}]
     assert embedded.read_state(home).pid == store.server.pid
+
+    # A server whose home is deleted under it does not live on as an orphan.
+    shutil.rmtree(home)
+    assert embedded._wait_for_exit(store.server.pid, 20)
 
 
 def test_committed_data_survives_restart_port_taken_and_kill_9(home):
