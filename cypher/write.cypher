@@ -1,5 +1,6 @@
--- Writes of one article's graph (graph/writer.py), all inside one transaction, and the reads
--- the writer needs to resolve what it writes against what is stored.
+-- Writes of article graphs (graph/writer.py): one transaction holds one or more whole articles,
+-- each statement taking the rows of all of them; and the reads the writer needs to resolve
+-- what it writes against what is stored.
 -- Labels and relationship types cannot be parameters, so there is one statement per entity
 -- type, relation type and claim kind; the writer picks the statement by name. Entities are
 -- merged with both labels at once: an entity id holds its type, so the node always has the
@@ -11,11 +12,11 @@ MATCH (a:Article)
 WHERE a.id IN $ids
 RETURN a.id AS id
 
--- name: latest_version_by_url
--- The newest stored version of a URL: the article no other version points to.
-MATCH (a:Article {url: $url})
-WHERE NOT EXISTS { (:Article)-[:NEW_VERSION_OF]->(a) }
-RETURN a.id AS id
+-- name: latest_versions_by_url
+-- The newest stored version of each URL: the article no other version points to.
+MATCH (a:Article)
+WHERE a.url IN $urls AND NOT EXISTS { (:Article)-[:NEW_VERSION_OF]->(a) }
+RETURN a.url AS url, a.id AS id
 
 -- name: article_signatures
 -- MinHash signatures of the stored articles, loaded into the near-duplicate index.
@@ -27,20 +28,25 @@ RETURN a.id AS id, a.minhash AS minhash, a.url AS url
 -- Stored entities with these ids, with what the writer merges into them.
 MATCH (e:Entity)
 WHERE e.id IN $ids
-RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases,
-       e.mention_count AS mention_count, e.first_seen AS first_seen, e.last_seen AS last_seen
+RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.alias_keys AS alias_keys,
+       e.given_key AS given_key, e.surname_key AS surname_key, e.mention_count AS mention_count,
+       e.first_seen AS first_seen, e.last_seen AS last_seen
 
 -- name: persons_by_surname
 -- Stored people whose surname key is one of $keys (candidates for "Kirby" -> "John Kirby").
 MATCH (e:Person)
 WHERE e.surname_key IN $keys
-RETURN e.id AS id, e.name AS name, e.surname_key AS surname_key, e.given_key AS given_key
+RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.alias_keys AS alias_keys,
+       e.given_key AS given_key, e.surname_key AS surname_key, e.mention_count AS mention_count,
+       e.first_seen AS first_seen, e.last_seen AS last_seen
 
 -- name: organizations_by_alias_key
 -- Stored organisations known under one of these folded names or aliases.
 MATCH (e:Organization)
 WHERE any(key IN e.alias_keys WHERE key IN $keys)
-RETURN e.id AS id, e.name AS name, e.alias_keys AS alias_keys
+RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.alias_keys AS alias_keys,
+       e.given_key AS given_key, e.surname_key AS surname_key, e.mention_count AS mention_count,
+       e.first_seen AS first_seen, e.last_seen AS last_seen
 
 -- name: stored_troop_claims
 -- Claims with a troop count, with their quantities: what new claims are compared with.
@@ -57,13 +63,14 @@ WHERE c.article_id IN $article_ids
 RETURN c.id AS id, c.article_id AS article_id, c.speaker_key AS speaker_key,
        c.numbers_key AS numbers_key, c.content_text AS content_text, c.duplicate_of AS duplicate_of
 
--- name: merge_article
-MERGE (a:Article {id: $id})
-SET a += $props
+-- name: merge_articles
+UNWIND $rows AS row
+MERGE (a:Article {id: row.id})
+SET a += row.props
 
 -- name: merge_sentences
-MATCH (a:Article {id: $article_id})
 UNWIND $rows AS row
+MATCH (a:Article {id: row.article_id})
 MERGE (s:Sentence {id: row.id})
 SET s += row.props
 MERGE (a)-[:HAS_SENTENCE]->(s)
@@ -104,9 +111,8 @@ MERGE (e:Entity:Source {id: row.id})
 SET e += row.props
 
 -- name: merge_mentions
-MATCH (a:Article {id: $article_id})
 UNWIND $rows AS row
-MATCH (e:Entity {id: row.entity_id})
+MATCH (a:Article {id: row.article_id}), (e:Entity {id: row.entity_id})
 MERGE (e)-[m:MENTIONED_IN]->(a)
 SET m += row.props
 
@@ -251,10 +257,12 @@ MERGE (a)-[r:DENIES]->(b)
 SET r.reason = row.reason
 
 -- name: merge_same_story
-MATCH (a:Article {id: $article_id}), (b:Article {id: $other_id})
+UNWIND $rows AS row
+MATCH (a:Article {id: row.article_id}), (b:Article {id: row.other_id})
 MERGE (a)-[r:SAME_STORY]->(b)
-SET r.similarity = $similarity
+SET r.similarity = row.similarity
 
--- name: merge_new_version
-MATCH (a:Article {id: $article_id}), (b:Article {id: $previous_id})
+-- name: merge_new_versions
+UNWIND $rows AS row
+MATCH (a:Article {id: row.article_id}), (b:Article {id: row.previous_id})
 MERGE (a)-[:NEW_VERSION_OF]->(b)

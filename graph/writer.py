@@ -46,6 +46,8 @@ from graph.store import GraphStore, run
 
 NUM_PERM = 64
 """Permutations per MinHash signature (stored on each Article as ``minhash``)."""
+MINHASH_SCHEME = "affine32"
+"""datasketch's permutation scheme, named because stored hash values carry no trace of it."""
 SHINGLE_WORDS = 4
 SAME_STORY_THRESHOLD = 0.5
 """Estimated Jaccard similarity of word 4-shingles above which two texts are one story. Two
@@ -54,7 +56,7 @@ story with a new headline, a local intro or a trimmed ending shares well over ha
 DUPLICATE_CONTENT_OVERLAP = 0.6
 """For claims without numbers: share of content words two claims by one speaker must share."""
 
-WriteStatus = Literal["new", "new_version", "unchanged"]
+WriteStatus = Literal["new", "new_version", "unchanged", "failed"]
 
 _HONORIFICS = frozenset(
     "mr mrs ms miss dr prof sir dame lord lady gen general col colonel maj major capt captain lt "
@@ -79,6 +81,8 @@ class WriteResult:
     """Extracted entity id -> the stored entity it was merged into, where they differ."""
     duplicate_claims: int = 0
     claim_links: int = 0
+    error: str | None = None
+    """Why the store refused the article (status ``failed``, only from ``write_many``)."""
 
 
 def fold(text: str) -> str:
@@ -120,7 +124,7 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
 
 
 def signature(text: str) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM)
+    minhash = MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
     minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
     return minhash
 
@@ -147,7 +151,7 @@ class StoryIndex:
 
     def load(self, rows: Iterable[dict]) -> None:
         for row in rows:
-            self.add(row["id"], MinHash(num_perm=NUM_PERM, hashvalues=row["minhash"]), row.get("url"))
+            self.add(row["id"], MinHash(num_perm=NUM_PERM, hashvalues=row["minhash"], scheme=MINHASH_SCHEME), row.get("url"))
 
     def add(self, article_id: str, minhash: MinHash, url: str | None) -> None:
         if article_id in self.signatures:
@@ -183,25 +187,56 @@ class GraphWriter:
         return self._index
 
     def write(self, graph: ArticleGraph) -> WriteResult:
-        with self._lock:
-            minhash = signature(graph.article.text)
-            # Versions of one URL are linked as versions, not as two sites carrying one story.
-            matches = [
-                (other, similarity)
-                for other, similarity in self.index.similar(minhash)
-                if graph.article.url is None or self.index.urls[other] != graph.article.url
-            ]
+        """One article in one transaction; raises StoreError naming the article if refused."""
+        try:
+            return self._write_batch([graph])[0]
+        except StoreError as error:
+            raise _article_error(graph.article, error) from error
+
+    def write_many(self, graphs: list[ArticleGraph]) -> list[WriteResult]:
+        """Several whole articles in one transaction (one statement per kind of row for all of
+        them). If the store refuses the batch, each article is written on its own so that only
+        the bad one is left out: its result has status ``failed`` and the reason."""
+        try:
+            return self._write_batch(graphs)
+        except StoreError:
+            if len(graphs) == 1:
+                return [WriteResult(graphs[0].article.id, "failed", error=_article_error(graphs[0].article, _last_error()).message)]
+        results = []
+        for graph in graphs:
             try:
-                result = self.store.write(lambda tx: _write_in_tx(tx, graph, minhash, matches))
+                results.append(self._write_batch([graph])[0])
             except StoreError as error:
-                raise StoreError(
-                    f"article {graph.article.id} ({graph.article.source_path or graph.article.title!r}) "
-                    f"was not stored: {error.message}",
-                    {"article_id": graph.article.id, **error.details},
-                ) from error
-            if result.status != "unchanged":
-                self.index.add(graph.article.id, minhash, graph.article.url)
-            return result
+                results.append(WriteResult(graph.article.id, "failed", error=_article_error(graph.article, error).message))
+        return results
+
+    def _write_batch(self, graphs: list[ArticleGraph]) -> list[WriteResult]:
+        with self._lock:
+            index = self.index
+            signatures = [signature(graph.article.text) for graph in graphs]
+            # The transaction function may be retried: it reads the index but changes nothing
+            # outside the store; the index learns the new articles once they are committed.
+            results = self.store.write(lambda tx: _write_in_tx(tx, graphs, signatures, index))
+            for graph, minhash, result in zip(graphs, signatures, results):
+                if result.status in ("new", "new_version"):
+                    index.add(graph.article.id, minhash, graph.article.url)
+            return results
+
+
+def _last_error() -> StoreError:
+    import sys
+
+    error = sys.exc_info()[1]
+    assert isinstance(error, StoreError)
+    return error
+
+
+def _article_error(article: Article, error: StoreError) -> StoreError:
+    where = article.source_path or repr(article.title)
+    return StoreError(
+        f"article {article.id} ({where}) was not stored: {error.message}",
+        {"article_id": article.id, **error.details},
+    )
 
 
 _writers: "weakref.WeakKeyDictionary[GraphStore, GraphWriter]" = weakref.WeakKeyDictionary()
@@ -222,65 +257,194 @@ def write_article_graph(store: GraphStore, graph: ArticleGraph) -> WriteResult:
     return writer_for(store).write(graph)
 
 
+def write_article_graphs(store: GraphStore, graphs: list[ArticleGraph]) -> list[WriteResult]:
+    """Write several articles' graphs in one transaction (each whole or none); the same graph
+    as writing them one by one in this order. See :meth:`GraphWriter.write_many`."""
+    return writer_for(store).write_many(graphs)
+
+
 # --- inside the transaction -------------------------------------------------------------------
 
 
-def _write_in_tx(tx, graph: ArticleGraph, minhash: MinHash, matches: list[tuple[str, float]]) -> WriteResult:
+class _Known:
+    """What the store holds that matters to a batch, read once, then updated in memory as each
+    article of the batch is planned, so that later articles see earlier ones."""
+
+    def __init__(self, tx, graphs: list[ArticleGraph], index: StoryIndex):
+        ids = sorted({g.article.id for g in graphs})
+        self.article_ids: set[str] = {row["id"] for row in run(tx, "stored_article_ids", ids=ids)}
+        urls = sorted({g.article.url for g in graphs if g.article.url})
+        self.latest_by_url: dict[str, str] = {}
+        for row in sorted(run(tx, "latest_versions_by_url", urls=urls), key=lambda r: r["id"]) if urls else []:
+            self.latest_by_url.setdefault(row["url"], row["id"])
+        self.index = index
+        self.batch_signatures: dict[str, tuple[MinHash, str | None]] = {}
+
+        entities = [e for g in graphs for e in g.entities]
+        self.entities: dict[str, dict] = {}
+        entity_ids = sorted({e.id for e in entities})
+        if entity_ids:
+            self._add_rows(run(tx, "stored_entities", ids=entity_ids))
+        surnames = sorted({person_name_parts(e.name)[1] for e in entities if e.type == "Person" and _is_partial_name(e.name)})
+        if surnames:
+            self._add_rows(run(tx, "persons_by_surname", keys=surnames))
+        alias_keys = sorted({k for e in entities if e.type == "Organization" for k in _alias_keys(e.name, e.aliases)})
+        if alias_keys:
+            self._add_rows(run(tx, "organizations_by_alias_key", keys=alias_keys))
+
+        self.troop_claims: list[Claim] = []
+        if any(g.claims for g in graphs):
+            new_ids = {c.id for g in graphs for c in g.claims}
+            self.troop_claims = sorted(
+                (claim_from_row(row["claim"], row["quantities"]) for row in run(tx, "stored_troop_claims") if row["claim"]["id"] not in new_ids),
+                key=lambda c: c.id,
+            )
+        self.claims_by_article: dict[str, list[dict]] = defaultdict(list)
+        self._tx = tx
+
+    def _add_rows(self, rows: list[dict]) -> None:
+        for row in rows:
+            self.entities.setdefault(row["id"], row)
+
+    def story_partners(self, article: Article, minhash: MinHash, previous: str | None) -> list[tuple[str, float]]:
+        """Stored articles and earlier articles of the batch carrying the same story, except
+        versions of the same URL (those are linked as versions)."""
+        found = dict(self.index.similar(minhash))
+        for other, (other_minhash, _) in self.batch_signatures.items():
+            similarity = round(float(minhash.jaccard(other_minhash)), 3)
+            if similarity >= SAME_STORY_THRESHOLD:
+                found[other] = similarity
+        urls = {**self.index.urls, **{k: url for k, (_, url) in self.batch_signatures.items()}}
+        return sorted(
+            ((other, similarity) for other, similarity in found.items()
+             if other != previous and other != article.id and (article.url is None or urls.get(other) != article.url)),
+            key=lambda pair: (-pair[1], pair[0]),
+        )
+
+    def load_claims(self, article_ids: Iterable[str]) -> None:
+        missing = sorted(set(article_ids) - set(self.claims_by_article))
+        if missing:
+            for row in run(self._tx, "claims_of_articles", article_ids=missing):
+                self.claims_by_article[row["article_id"]].append(row)
+            for article_id in missing:
+                self.claims_by_article.setdefault(article_id, [])
+
+
+@dataclass
+class _Rows:
+    """The rows of every write statement for a batch, keyed so that the last word wins."""
+
+    articles: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
+    entities: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    mentions: list[dict] = field(default_factory=list)
+    relations: dict[str, dict[str, dict]] = field(default_factory=lambda: defaultdict(dict))
+    claims: list[dict] = field(default_factory=list)
+    speakers: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    about: list[dict] = field(default_factory=list)
+    quantities: list[dict] = field(default_factory=list)
+    counts: list[dict] = field(default_factory=list)
+    links: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    same_story: list[dict] = field(default_factory=list)
+    versions: list[dict] = field(default_factory=list)
+
+    def write(self, tx) -> None:
+        if self.articles:
+            run(tx, "merge_articles", rows=self.articles)
+        if self.sentences:
+            run(tx, "merge_sentences", rows=self.sentences)
+        by_type: dict[str, list[dict]] = defaultdict(list)
+        for entity_id, (entity_type, props) in self.entities.items():
+            by_type[entity_type].append({"id": entity_id, "props": props})
+        for entity_type, rows in sorted(by_type.items()):
+            run(tx, f"merge_entities_{entity_type.lower()}", rows=rows)
+        if self.mentions:
+            run(tx, "merge_mentions", rows=self.mentions)
+        for relation_type, by_id in sorted(self.relations.items()):
+            run(tx, f"merge_relations_{relation_type.lower()}", rows=list(by_id.values()))
+        if self.claims:
+            run(tx, "merge_claims", rows=self.claims)
+        for kind, rows in sorted(self.speakers.items()):
+            run(tx, f"merge_speaker_{kind.lower()}", rows=rows)
+        if self.about:
+            run(tx, "merge_claim_about", rows=self.about)
+        if self.quantities:
+            run(tx, "merge_quantities", rows=self.quantities)
+        if self.counts:
+            run(tx, "merge_quantity_counts", rows=self.counts)
+        by_link: dict[str, list[dict]] = defaultdict(list)
+        for (source, link_type, target), reason in sorted(self.links.items()):
+            by_link[link_type].append({"source": source, "target": target, "reason": reason})
+        for link_type, rows in sorted(by_link.items()):
+            run(tx, f"merge_links_{link_type.lower()}", rows=rows)
+        if self.same_story:
+            run(tx, "merge_same_story", rows=self.same_story)
+        if self.versions:
+            run(tx, "merge_new_versions", rows=self.versions)
+
+
+def _write_in_tx(tx, graphs: list[ArticleGraph], signatures: list[MinHash], index: StoryIndex) -> list[WriteResult]:
+    known = _Known(tx, graphs, index)
+    rows = _Rows()
+    results = [_plan_article(graph, minhash, known, rows) for graph, minhash in zip(graphs, signatures)]
+    rows.write(tx)
+    return results
+
+
+def _plan_article(graph: ArticleGraph, minhash: MinHash, known: _Known, rows: _Rows) -> WriteResult:
+    """Add one article's rows, resolved against ``known``, and record it in ``known``."""
     article = graph.article
-    if run(tx, "stored_article_ids", ids=[article.id]):
+    if article.id in known.article_ids:
         return WriteResult(article.id, "unchanged")
+    previous = known.latest_by_url.get(article.url) if article.url else None
+    same_story = known.story_partners(article, minhash, previous)
 
-    previous = None
-    if article.url:
-        latest = run(tx, "latest_version_by_url", url=article.url)
-        previous = latest[0]["id"] if latest else None
-    same_story = [(other, sim) for other, sim in matches if other != previous]
-
-    mapping, stored = _resolve_entities(tx, graph.entities)
-    entities = _merged_entities(graph.entities, mapping, stored, article.published)
+    mapping = _resolve_entities(graph.entities, known)
+    entities = _merged_entities(graph.entities, mapping, known.entities, article.published)
     result = WriteResult(
         article.id,
         "new_version" if previous else "new",
         previous_version=previous,
         same_story=same_story,
         resolved={old: new for old, new in mapping.items() if old != new},
+        entities=len(entities),
     )
 
-    run(tx, "merge_article", id=article.id, props=_article_props(article, minhash))
-    run(
-        tx,
-        "merge_sentences",
-        article_id=article.id,
-        rows=[
-            {"id": f"{article.id}:{s.index}", "props": {"article_id": article.id, "index": s.index, "start": s.start, "end": s.end, "text": s.text}}
-            for s in graph.sentences
-        ],
-    )
-    by_type: dict[str, list[dict]] = defaultdict(list)
-    for entity_id, (entity_type, props, _) in entities.items():
-        by_type[entity_type].append({"id": entity_id, "props": props})
-    for entity_type, rows in sorted(by_type.items()):
-        run(tx, f"merge_entities_{entity_type.lower()}", rows=rows)
-    run(
-        tx,
-        "merge_mentions",
-        article_id=article.id,
-        rows=[{"entity_id": entity_id, "props": mention_props} for entity_id, (_, _, mention_props) in entities.items()],
-    )
-    result.entities = len(entities)
+    rows.articles.append({"id": article.id, "props": _article_props(article, minhash)})
+    rows.sentences += [
+        {"id": f"{article.id}:{s.index}", "article_id": article.id, "props": {"article_id": article.id, "index": s.index, "start": s.start, "end": s.end, "text": s.text}}
+        for s in graph.sentences
+    ]
+    for entity_id, (entity_type, props, mention_props) in entities.items():
+        earlier = rows.entities.get(entity_id, (entity_type, {}))[1]
+        rows.entities[entity_id] = (entity_type, {**earlier, **props})
+        rows.mentions.append({"entity_id": entity_id, "article_id": article.id, "props": mention_props})
+        known.entities[entity_id] = {"id": entity_id, **props}
 
-    result.relations = _write_relations(tx, graph.relations, mapping)
+    result.relations = _plan_relations(graph.relations, mapping, rows)
 
     claims = [_resolved_claim(claim, mapping) for claim in graph.claims]
-    duplicates = _duplicate_claims(tx, claims, [other for other, _ in same_story] + ([previous] if previous else []))
-    result.claims = _write_claims(tx, claims, article, duplicates)
-    result.duplicate_claims = len(duplicates)
-    result.claim_links = _write_claim_links(tx, claims)
+    story = [other for other, _ in same_story] + ([previous] if previous else [])
+    known.load_claims(story)
+    duplicates = _duplicate_claims(claims, [row for other in story for row in known.claims_by_article[other]])
+    _plan_claims(claims, article, duplicates, rows)
+    result.claims, result.duplicate_claims = len(claims), len(duplicates)
+    result.claim_links = _plan_claim_links(claims, known.troop_claims, rows)
 
-    for other, similarity in same_story:
-        run(tx, "merge_same_story", article_id=article.id, other_id=other, similarity=similarity)
+    rows.same_story += [{"article_id": article.id, "other_id": other, "similarity": sim} for other, sim in same_story]
     if previous:
-        run(tx, "merge_new_version", article_id=article.id, previous_id=previous)
+        rows.versions.append({"article_id": article.id, "previous_id": previous})
+
+    known.article_ids.add(article.id)
+    if article.url:
+        known.latest_by_url[article.url] = article.id
+    known.batch_signatures[article.id] = (minhash, article.url)
+    known.claims_by_article[article.id] = [
+        {"id": c.id, "article_id": c.article_id, "speaker_key": speaker_key(c), "numbers_key": numbers_key(c.quantities),
+         "content_text": c.content.text, "duplicate_of": duplicates.get(c.id)}
+        for c in claims
+    ]
+    known.troop_claims += [c for c in claims if any(q.is_troop_count for q in c.quantities)]
     return result
 
 
@@ -299,55 +463,47 @@ def _without_none(props: dict[str, Any]) -> dict[str, Any]:
 # --- entity resolution --------------------------------------------------------------------------
 
 
-def _resolve_entities(tx, entities: list[Entity]) -> tuple[dict[str, str], dict[str, dict]]:
-    """Extracted entity id -> the id it is stored under, and the stored entities involved."""
-    ids = sorted({e.id for e in entities})
-    stored = {row["id"]: row for row in run(tx, "stored_entities", ids=ids)} if ids else {}
+def _resolve_entities(entities: list[Entity], known: _Known) -> dict[str, str]:
+    """Extracted entity id -> the id it is stored under."""
+    stored = known.entities
     mapping = {e.id: e.id for e in entities}
 
     # People: a lone surname or an initial joins the one full name with that surname.
     article_people = [e for e in entities if e.type == "Person"]
-    partial = [e for e in article_people if e.id not in stored and _is_partial_name(e.name)]
-    if partial:
-        surnames = sorted({person_name_parts(e.name)[1] for e in partial})
-        candidates = run(tx, "persons_by_surname", keys=surnames)
-        for entity in partial:
-            given, surname = person_name_parts(entity.name)
-            full_names = {
-                row["id"]
-                for row in candidates
-                if row["surname_key"] == surname and row.get("given_key") and _given_compatible(given, row["given_key"])
-            }
-            # A full name with this surname in the article itself makes a stored match unsafe.
-            in_article = {
-                other.id
-                for other in article_people
-                if other.id != entity.id and not _is_partial_name(other.name)
-                and person_name_parts(other.name)[1] == surname
-            }
-            if len(full_names) == 1 and not (in_article - full_names):
-                mapping[entity.id] = next(iter(full_names))
+    for entity in article_people:
+        if entity.id in stored or not _is_partial_name(entity.name):
+            continue
+        given, surname = person_name_parts(entity.name)
+        full_names = {
+            row["id"]
+            for row in stored.values()
+            if row.get("type") == "Person" and row.get("surname_key") == surname and row.get("given_key")
+            and len(row["given_key"]) > 1 and _given_compatible(given, row["given_key"])
+        }
+        # A different full name with this surname in the article itself makes a match unsafe.
+        in_article = {
+            other.id
+            for other in article_people
+            if other.id != entity.id and not _is_partial_name(other.name) and person_name_parts(other.name)[1] == surname
+        }
+        if len(full_names) == 1 and not (in_article - full_names):
+            mapping[entity.id] = next(iter(full_names))
 
     # Organisations: one's name is the other's alias.
-    organisations = [e for e in entities if e.type == "Organization" and e.id not in stored]
-    if organisations:
-        keys = sorted({k for e in organisations for k in _alias_keys(e.name, e.aliases)})
-        rows = run(tx, "organizations_by_alias_key", keys=keys)
-        for entity in organisations:
-            own_name = fold(entity.name)
-            own_keys = set(_alias_keys(entity.name, entity.aliases))
-            matches = {
-                row["id"]
-                for row in rows
-                if own_name in (row["alias_keys"] or []) or fold(row["name"]) in own_keys
-            }
-            if len(matches) == 1:
-                mapping[entity.id] = next(iter(matches))
-
-    targets = sorted(set(mapping.values()) - set(stored))
-    if targets:
-        stored.update({row["id"]: row for row in run(tx, "stored_entities", ids=targets)})
-    return mapping, stored
+    for entity in entities:
+        if entity.type != "Organization" or entity.id in stored:
+            continue
+        own_name = fold(entity.name)
+        own_keys = set(_alias_keys(entity.name, entity.aliases))
+        matches = {
+            row["id"]
+            for row in stored.values()
+            if row.get("type") == "Organization"
+            and (own_name in (row.get("alias_keys") or []) or fold(row["name"]) in own_keys)
+        }
+        if len(matches) == 1:
+            mapping[entity.id] = next(iter(matches))
+    return mapping
 
 
 def _is_partial_name(name: str) -> bool:
@@ -374,11 +530,11 @@ def _merged_entities(
 
     merged: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
     for entity_id, group in groups.items():
-        known = stored.get(entity_id)
+        known = stored.get(entity_id) or {}
         primary = next((e for e in group if e.id == entity_id), group[0])
-        name = known["name"] if known else primary.name
-        entity_type = known["type"] if known else primary.type
-        stored_aliases = (known["aliases"] or []) if known else []
+        name = known.get("name") or primary.name
+        entity_type = known.get("type") or primary.type
+        stored_aliases = known.get("aliases") or []
         names = [name, *stored_aliases, *(n for e in group for n in [e.name, *e.aliases])]
         aliases: list[str] = []
         seen = {fold(name)}
@@ -387,7 +543,7 @@ def _merged_entities(
                 seen.add(fold(alias))
                 aliases.append(alias)
         mentions = sorted({(m.start, m.end, m.sentence) for e in group for m in e.mentions})
-        dates = [d for d in [published, known and known["first_seen"], known and known["last_seen"]] if d]
+        dates = [d for d in [published, known.get("first_seen"), known.get("last_seen")] if d]
         props: dict[str, Any] = {
             "name": name,
             "type": entity_type,
@@ -395,7 +551,7 @@ def _merged_entities(
             "name_key": fold(name),
             "alias_keys": _alias_keys(name, aliases),
             "search_text": " ".join(_alias_keys(name, aliases)),
-            "mention_count": ((known["mention_count"] or 0) if known else 0) + max(len(mentions), 1),
+            "mention_count": (known.get("mention_count") or 0) + max(len(mentions), 1),
             "first_seen": min(dates) if dates else None,
             "last_seen": max(dates) if dates else None,
         }
@@ -454,21 +610,20 @@ def _relation_props(relation: Relation) -> dict[str, Any]:
     return _without_none(props)
 
 
-def _write_relations(tx, relations: list[Relation], mapping: dict[str, str]) -> int:
-    rows: dict[str, dict[str, dict]] = defaultdict(dict)
+def _plan_relations(relations: list[Relation], mapping: dict[str, str], rows: "_Rows") -> int:
+    ids = set()
     for relation in relations:
         props = _relation_props(relation)
         if "from_id" in props:
             props["from_id"] = mapping.get(props["from_id"], props["from_id"])
-        rows[relation.type][relation_id(relation)] = {
+        ids.add(relation_id(relation))
+        rows.relations[relation.type][relation_id(relation)] = {
             "id": relation_id(relation),
             "source": mapping.get(relation.source, relation.source),
             "target": mapping.get(relation.target, relation.target),
             "props": props,
         }
-    for relation_type, by_id in sorted(rows.items()):
-        run(tx, f"merge_relations_{relation_type.lower()}", rows=list(by_id.values()))
-    return sum(len(by_id) for by_id in rows.values())
+    return len(ids)
 
 
 # --- claims ---------------------------------------------------------------------------------------
@@ -507,12 +662,12 @@ def _content_words(text: str) -> set[str]:
     return set(_WORD.findall(fold(text)))
 
 
-def _duplicate_claims(tx, claims: list[Claim], story_articles: list[str]) -> dict[str, str]:
-    """Claim id -> the earlier claim of the same story it repeats (same speaker, same numbers)."""
-    if not claims or not story_articles:
-        return {}
-    earlier = run(tx, "claims_of_articles", article_ids=story_articles)
-    earlier.sort(key=lambda row: row["id"])
+def _duplicate_claims(claims: list[Claim], earlier: list[dict]) -> dict[str, str]:
+    """Claim id -> the earlier claim of the same story it repeats (same speaker, same numbers).
+
+    ``earlier``: the claims of the articles of the same story (SAME_STORY partners and the
+    previous version), as rows with ``speaker_key``, ``numbers_key``, ``content_text``."""
+    earlier = sorted(earlier, key=lambda row: row["id"])
     duplicates: dict[str, str] = {}
     for claim in claims:
         key, numbers = speaker_key(claim), numbers_key(claim.quantities)
@@ -570,46 +725,21 @@ def _quantity_props(quantity: Quantity, claim_id: str) -> dict[str, Any]:
     return _without_none(props)
 
 
-def _write_claims(tx, claims: list[Claim], article: Article, duplicates: dict[str, str]) -> int:
-    if not claims:
-        return 0
-    run(
-        tx,
-        "merge_claims",
-        rows=[
-            {
-                "id": claim.id,
-                "sentence_id": f"{article.id}:{claim.sentence}",
-                "props": _claim_props(claim, article, duplicates.get(claim.id)),
-            }
-            for claim in claims
-        ],
-    )
-    speakers: dict[str, list[dict]] = defaultdict(list)
+def _plan_claims(claims: list[Claim], article: Article, duplicates: dict[str, str], rows: "_Rows") -> None:
     for claim in claims:
+        rows.claims.append({
+            "id": claim.id,
+            "sentence_id": f"{article.id}:{claim.sentence}",
+            "props": _claim_props(claim, article, duplicates.get(claim.id)),
+        })
         if claim.speaker.entity_id:
-            speakers[claim.kind].append({"speaker": claim.speaker.entity_id, "claim_id": claim.id, "article_id": claim.article_id})
-    for kind, rows in sorted(speakers.items()):
-        run(tx, f"merge_speaker_{kind.lower()}", rows=rows)
-    about = [{"claim_id": c.id, "entity_id": e} for c in claims for e in c.about]
-    if about:
-        run(tx, "merge_claim_about", rows=about)
-    quantities = [
-        {"id": f"{c.id}:{n}", "claim_id": c.id, "props": _quantity_props(q, c.id)}
-        for c in claims
-        for n, q in enumerate(c.quantities)
-    ]
-    if quantities:
-        run(tx, "merge_quantities", rows=quantities)
-    counts = [
-        {"quantity_id": f"{c.id}:{n}", "entity_id": q.unit_entity_id}
-        for c in claims
-        for n, q in enumerate(c.quantities)
-        if q.unit_entity_id
-    ]
-    if counts:
-        run(tx, "merge_quantity_counts", rows=counts)
-    return len(claims)
+            rows.speakers[claim.kind].append({"speaker": claim.speaker.entity_id, "claim_id": claim.id, "article_id": claim.article_id})
+        rows.about += [{"claim_id": claim.id, "entity_id": entity_id} for entity_id in claim.about]
+        for n, quantity in enumerate(claim.quantities):
+            quantity_id = f"{claim.id}:{n}"
+            rows.quantities.append({"id": quantity_id, "claim_id": claim.id, "props": _quantity_props(quantity, claim.id)})
+            if quantity.unit_entity_id:
+                rows.counts.append({"quantity_id": quantity_id, "entity_id": quantity.unit_entity_id})
 
 
 def claim_from_row(props: dict[str, Any], quantities: list[dict[str, Any]]) -> Claim:
@@ -623,7 +753,7 @@ def claim_from_row(props: dict[str, Any], quantities: list[dict[str, Any]]) -> C
             fields["target_time"] = TimeExpression(text=row["target_time_text"], start=row.get("target_time_start"), end=row.get("target_time_end"))
         return Quantity(**fields)
 
-    ordered = sorted(quantities, key=lambda q: q["id"])
+    ordered = sorted(quantities, key=lambda q: (q.get("start") or 0, q["id"]))
     return Claim(
         id=props["id"],
         kind=props["kind"],
@@ -641,27 +771,18 @@ def claim_from_row(props: dict[str, Any], quantities: list[dict[str, Any]]) -> C
     )
 
 
-def _write_claim_links(tx, claims: list[Claim]) -> int:
+def _plan_claim_links(claims: list[Claim], known_troop_claims: list[Claim], rows: "_Rows") -> int:
+    """Links the extractor put on the claims, and the stance of new troop claims towards the
+    troop claims already known (:func:`ingest.stance.link_claims`)."""
     links: dict[tuple[str, str, str], str] = {}
     for claim in claims:
         for link in claim.links:
             links.setdefault((claim.id, link.type, link.target), "extractor")
-    troop_claims = [c for c in claims if any(q.is_troop_count for q in c.quantities)]
-    if troop_claims:
+    if claims and (known_troop_claims or any(q.is_troop_count for c in claims for q in c.quantities)):
         from ingest.stance import link_claims
 
-        new_ids = {c.id for c in claims}
-        known = [
-            claim_from_row(row["claim"], row["quantities"])
-            for row in run(tx, "stored_troop_claims")
-            if row["claim"]["id"] not in new_ids
-        ]
-        known.sort(key=lambda c: c.id)
-        for source, link_type, target, reason in link_claims(troop_claims, known):
+        for source, link_type, target, reason in link_claims(claims, known_troop_claims):
             links.setdefault((source, link_type, target), reason)
-    by_type: dict[str, list[dict]] = defaultdict(list)
-    for (source, link_type, target), reason in sorted(links.items()):
-        by_type[link_type].append({"source": source, "target": target, "reason": reason})
-    for link_type, rows in sorted(by_type.items()):
-        run(tx, f"merge_links_{link_type.lower()}", rows=rows)
+    for key, reason in links.items():
+        rows.links.setdefault(key, reason)
     return len(links)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,7 +26,10 @@ if TYPE_CHECKING:
 PARALLEL_MIN_ARTICLES = 50
 """Below this many articles to extract, a second process costs more to start than it saves."""
 DEFAULT_BATCH_SIZE = 32
+"""Articles per nlp.pipe batch, and per write transaction: a transaction holds whole articles,
+so a crash loses at most the batch in flight, never part of an article."""
 ID_LOOKUP_CHUNK = 500
+WRITES_IN_FLIGHT = 2
 
 EXIT_OK = 0
 EXIT_NOTHING_DONE = 1
@@ -146,8 +151,7 @@ def ingest_articles(
     on_article: Callable[[Article, "WriteResult | None"], None] | None = None,
 ) -> IngestSummary:
     """Extract and store articles already read. ``on_article`` is called after each one."""
-    from graph.errors import NewsgraphError
-    from graph.writer import write_article_graph
+    from graph.writer import write_article_graphs
     from ingest.extract import extract_articles
 
     summary = summary or IngestSummary()
@@ -168,18 +172,41 @@ def ingest_articles(
     if not todo:
         return summary
 
+    def finish(batch: list, results: list["WriteResult"]) -> None:
+        for graph, result in zip(batch, results):
+            if result.status == "failed":
+                summary.skipped.append(SkippedInput(graph.article.source_path or graph.article.id, result.error or "not stored"))
+            else:
+                _count(summary, result)
+            if on_article is not None:
+                on_article(graph.article, result)
+
     processes = n_process or default_processes(len(todo))
-    for graph in extract_articles(todo, nlp=nlp, n_process=processes, batch_size=batch_size):
-        try:
-            result = write_article_graph(store, graph)
-        except NewsgraphError as error:
-            summary.skipped.append(SkippedInput(graph.article.source_path or graph.article.id, error.message))
-            result = None
-        if result is not None:
-            _count(summary, result)
-        if on_article is not None:
-            on_article(graph.article, result)
+    graphs = extract_articles(todo, nlp=nlp, n_process=processes, batch_size=batch_size)
+    # One writer thread, so that NLP goes on while a batch is written (the driver waits on the
+    # socket without the GIL); batches are written in order, at most WRITES_IN_FLIGHT queued.
+    pending: deque[tuple[list, Future]] = deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsgraph-writer") as writer:
+        for batch in _batches(graphs, batch_size):
+            pending.append((batch, writer.submit(write_article_graphs, store, batch)))
+            while len(pending) > WRITES_IN_FLIGHT:
+                done, future = pending.popleft()
+                finish(done, future.result())
+        while pending:
+            done, future = pending.popleft()
+            finish(done, future.result())
     return summary
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _count(summary: IngestSummary, result: "WriteResult") -> None:

@@ -30,8 +30,8 @@ _counter = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def wstore(new_store):
-    return new_store("writer")
+def wstore(store_factory):
+    return store_factory("writer")
 
 
 def make_article(text: str, *, url: str | None = None, published=dt.date(2024, 10, 23), title="A dispatch") -> Article:
@@ -264,3 +264,59 @@ def test_failure_mid_article_leaves_nothing_of_it(wstore):
     # Nothing of it was kept in the near-duplicate index either: the fixed article is new.
     fixed = bad.model_copy(update={"properties": {"count": 800}})
     assert write_article_graph(wstore, graph_of(article, [vrba, ostrava], [fixed])).status == "new"
+
+
+def graph_dump(store) -> dict:
+    """Every node and relationship with its properties, minus the ingest timestamp."""
+    nodes = store.read(lambda tx: [r.data() for r in tx.run(
+        "MATCH (n) RETURN labels(n) AS labels, n {.*} AS props")])
+    rels = store.read(lambda tx: [r.data() for r in tx.run(
+        "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, r {.*} AS props")])
+    def clean(props):
+        return {k: (v.to_native() if hasattr(v, "to_native") else v) for k, v in props.items() if k != "ingested_at"}
+    return {
+        "nodes": sorted((sorted(n["labels"]), sorted(clean(n["props"]).items(), key=str)) for n in nodes),
+        "relationships": sorted((r["a"], r["type"], r["b"], sorted(clean(r["props"]).items(), key=str)) for r in rels),
+    }
+
+
+def story_graphs() -> list[ArticleGraph]:
+    """Articles whose writes depend on each other: a full name then its surname, a wire story
+    and its copy, two versions of one URL, and conflicting troop numbers."""
+    texts = [
+        ("General Ines Caldeira said at least 1,200 marines landed at Faro on Monday.", "https://a.example/1"),
+        ("Caldeira later told reporters that up to 3,000 marines could follow.", None),
+        (WIRE_STORY, "https://b.example/wire"),
+        (WIRE_STORY.replace("Officials in Tallinn said", "Estonian officials said"), "https://c.example/copy"),
+        ("General Ines Caldeira said at least 1,500 marines landed at Faro on Monday.", "https://a.example/1"),
+    ]
+    graphs = []
+    for n, (text, url) in enumerate(texts):
+        article = make_article(text, url=url, published=dt.date(2024, 10, 20 + n))
+        people = [person(name, text) for name in ("Ines Caldeira", "Caldeira", "Hanno Pevkur") if name in text][:1]
+        claims = []
+        if people:
+            number = float(text.split(" marines")[0].split()[-1].replace(",", "")) if " marines" in text else 4000.0
+            claims = [troop_claim(article, people[0], number)]
+        graphs.append(graph_of(article, people + ([place("Faro", text)] if "Faro" in text else []), claims=claims))
+    return graphs
+
+
+def test_a_batch_writes_the_same_graph_as_one_article_at_a_time(store_factory):
+    from graph.writer import write_article_graphs
+
+    one_by_one, batched = store_factory("writer_single"), store_factory("writer_batch")
+    graphs = story_graphs()
+    single_results = [write_article_graph(one_by_one, g) for g in graphs]
+    batch_results = write_article_graphs(batched, graphs)
+
+    assert [r.status for r in batch_results] == ["new", "new", "new", "new", "new_version"]
+    assert batch_results[1].resolved == {"person:caldeira": "person:ines-caldeira"}
+    assert [other for other, _ in batch_results[3].same_story] == [graphs[2].article.id]
+    assert batch_results == single_results
+    assert graph_dump(batched) == graph_dump(one_by_one)
+    links = batched.read(lambda tx: [r.data() for r in tx.run("MATCH (a:Claim)-[r:CONFLICTS_WITH|CORROBORATES|DENIES]->(b:Claim) RETURN a.id AS a, type(r) AS t, b.id AS b")])
+    assert links == one_by_one.read(lambda tx: [r.data() for r in tx.run("MATCH (a:Claim)-[r:CONFLICTS_WITH|CORROBORATES|DENIES]->(b:Claim) RETURN a.id AS a, type(r) AS t, b.id AS b")])
+    # Writing the batch again changes nothing.
+    assert {r.status for r in write_article_graphs(batched, graphs)} == {"unchanged"}
+    assert graph_dump(batched) == graph_dump(one_by_one)
