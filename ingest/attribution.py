@@ -221,19 +221,23 @@ def find_quotes(text: str, max_chars: int = _MAX_QUOTE_CHARS) -> list[tuple[int,
                     open_at = i
                 elif i > 0 and text[i - 1] in ".,!?:;" and ch == _STRAIGHT:
                     # '"Yes." "No."' written without space: a close after punctuation
-                    quotes.append((open_at, i + 1))
+                    quotes.append((open_at, _mark_end(text, i)))
                     open_at = None
                 else:
                     open_at = i  # an opening mark while open: the earlier one was stray
             elif ch in _CLOSE_DOUBLE or ch == _STRAIGHT:
                 if open_at is not None:
-                    quotes.append((open_at, i + 1))
+                    quotes.append((open_at, _mark_end(text, i)))
                     open_at = None
         if open_at is not None:
             nxt = paragraphs[p_index + 1][0] if p_index + 1 < len(paragraphs) else None
             if nxt is not None and text[nxt] in _OPEN_DOUBLE + _STRAIGHT:
                 pending = open_at
     return [(s, e) for s, e in quotes if e - s <= max_chars and e - s > 2]
+
+
+def _mark_end(text: str, i: int) -> int:
+    return i + 2 if text[i + 1 : i + 2] == "\x01" else i + 1
 
 
 def _opens(text: str, i: int) -> bool:
@@ -377,6 +381,11 @@ def _verb_cue(verb: Token) -> dict | None:
         return None
     start = min(t.left_edge.i for t in content_tokens)
     end = max(t.right_edge.i for t in content_tokens) + 1
+    for t in content_tokens:
+        # "Kirby said 3,000 arrived, while Zelensky said ...": the second report is not content
+        for c in t.rights:
+            if c.dep_ in ("advcl", "conj") and _lemma(c) in CUE_LEXICON and _has_subject(c):
+                end = min(end, c.left_edge.i)
     content = _within_paragraph(verb.doc, start, end, verb.i)
     if content is None or content[1] - content[0] < 2 and not _is_quote_at(verb.doc, content):
         return None
@@ -386,11 +395,10 @@ def _verb_cue(verb: Token) -> dict | None:
 def _set_off(verb: Token) -> bool:
     """A parenthetical cue stands between commas, or ends its sentence: ', he said.'"""
     doc = verb.doc
-    before = verb.left_edge.i - 1
-    after = verb.right_edge.i + 1
-    return (before >= 0 and doc[before].is_punct) and (
-        after >= len(doc) or doc[after].is_punct or doc[after].is_space
-    )
+    first, last = verb.left_edge.i, verb.right_edge.i
+    opened = doc[first].is_punct or (first > 0 and doc[first - 1].is_punct)
+    closed = doc[last].is_punct or last + 1 >= len(doc) or doc[last + 1].is_punct or doc[last + 1].is_space
+    return opened and closed
 
 
 def _has_subject(verb: Token) -> bool:

@@ -1,0 +1,148 @@
+"""The newsgraph_attribution component on small hand-made texts, one pattern per row."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.attribution import attributions, find_quotes
+
+
+def _found(nlp, text):
+    return [
+        {
+            "cue": a.cue.text,
+            "lemma": a.lemma,
+            "source": a.source.text if a.source is not None else None,
+            "content": " ".join(c.text for c in a.content),
+            "direct": a.direct,
+            "mixed": a.mixed,
+            "negated": a.negated,
+        }
+        for a in attributions(nlp(text))
+    ]
+
+
+# text, cue, source, content (exact text of the content parts joined by a space), direct
+CASES = [
+    # direct quotes
+    ("“We will not allow it,” he said.", "said", "he", "“We will not allow it,”", True),
+    ('"We will not allow it," said Kirby.', "said", "Kirby", '"We will not allow it,"', True),
+    ('Zelensky said: "Up to 10,000 are being prepared."', "said", "Zelensky",
+     '"Up to 10,000 are being prepared."', True),
+    ("“Part one is done,” he said, “and part two comes next.”", "said", "he",
+     "“Part one is done,” “and part two comes next.”", True),
+    ("The minister told reporters: “The troops are already there. They arrived last week.”",
+     "told", "The minister", "“The troops are already there. They arrived last week.”", True),
+    ("“This is the first paragraph of a long quote.\n\n“And this is the second,” Smith said.",
+     "said", "Smith",
+     "“This is the first paragraph of a long quote.\n\n“And this is the second,”", True),
+    # nested quotes: the inner single quotes stay inside the one quotation
+    ("He said: “They told me ‘never again’ and left.”", "said", "He",
+     "“They told me ‘never again’ and left.”", True),
+    # indirect speech
+    ("John Kirby, the White House spokesman, said at least 3,000 troops had moved to Russia.",
+     "said", "John Kirby, the White House spokesman", "at least 3,000 troops had moved to Russia", False),
+    ("Officials said that the troops arrived in Vladivostok.", "said", "Officials",
+     "that the troops arrived in Vladivostok", False),
+    ("The troops are being trained in Russia, officials said.", "said", "officials",
+     "The troops are being trained in Russia", False),
+    ("The troops, he said, are being trained near the border.", "said", "he",
+     "The troops are being trained near the border", False),
+    ("According to South Korea's spy agency, North Korea will send 10,000 troops.",
+     "According to", "South Korea's spy agency", "North Korea will send 10,000 troops", False),
+    ("It was reported that the troops arrived.", "was reported", None, "that the troops arrived", False),
+    ("Seoul's intelligence agency estimated that 10,000 soldiers were being trained.",
+     "estimated", "Seoul's intelligence agency", "that 10,000 soldiers were being trained", False),
+    ("The general warned that the front could collapse.", "warned", "The general",
+     "that the front could collapse", False),
+    ("Analysts believe the deployment is a test.", "believe", "Analysts",
+     "the deployment is a test", False),
+    ("The ministry denied the report.", "denied", "The ministry", "the report", False),
+    ("She insisted that nothing had changed.", "insisted", "She", "that nothing had changed", False),
+    ("The spokesman confirmed that 500 soldiers were wounded.", "confirmed", "The spokesman",
+     "that 500 soldiers were wounded", False),
+    # mixed quote: an indirect claim with a quoted fragment
+    ("He said the plan was “a disaster” for the region.", "said", "He",
+     "the plan was “a disaster” for the region", False),
+]
+
+
+@pytest.mark.parametrize("text,cue,source,content,direct", CASES)
+def test_attribution_patterns(nlp, text, cue, source, content, direct):
+    found = _found(nlp, text)
+    match = [a for a in found if a["cue"] == cue]
+    assert match, f"no attribution with cue {cue!r} in {found}"
+    a = match[0]
+    assert a["source"] == source
+    assert a["content"] == content
+    assert a["direct"] is direct
+
+
+def test_mixed_quote_is_flagged(nlp):
+    (a,) = _found(nlp, "He said the plan was “a disaster” for the region.")
+    assert a["mixed"] and not a["direct"]
+
+
+def test_negated_cue(nlp):
+    (a,) = [a for a in _found(nlp, "He did not confirm that troops had arrived.") if a["lemma"] == "confirm"]
+    assert a["negated"] is True
+    assert a["cue"] == "did not confirm"
+
+
+def test_two_speakers_in_one_sentence(nlp):
+    found = _found(nlp, "Kirby said 3,000 troops arrived, while Zelensky said 10,000 were ready.")
+    by_source = {a["source"]: a["content"] for a in found}
+    assert by_source == {"Kirby": "3,000 troops arrived", "Zelensky": "10,000 were ready"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will never surrender.” The crowd cheered.",  # a quote with no speaker
+        "North Korea sent 10,000 troops to Russia.",  # a plain statement of the article
+        "The so-called “volunteers” crossed the border.",  # scare quotes, no cue
+    ],
+)
+def test_no_attribution(nlp, text):
+    assert _found(nlp, text) == []
+
+
+def test_unbalanced_quote_does_not_swallow_the_next_paragraph(nlp):
+    text = (
+        "He said “this is wrong and it goes on\n\n"
+        "The army moved 500 tanks. Officials said the move was planned."
+    )
+    found = _found(nlp, text)
+    officials = [a for a in found if a["source"] == "Officials"]
+    assert officials and officials[0]["content"] == "the move was planned"
+    assert all("\n" not in a["content"] for a in found)
+
+
+def test_long_article_with_one_stray_quote_mark(nlp):
+    paragraphs = [f"Officials said that convoy {i} reached the border." for i in range(40)]
+    paragraphs[3] = "The “convoy reached the border, a witness said."
+    text = "\n\n".join(paragraphs)
+    found = _found(nlp, text)
+    assert len(found) == 40
+    assert all(len(a["content"]) < 60 for a in found)
+    assert not any(a["direct"] for a in found)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("a “b” c", [(2, 5)]),
+        ('x "one" and "two" y', [(2, 7), (12, 17)]),
+        ("“open and never closed\n\nnext paragraph", []),
+        ("“first\n\n“second” end", [(0, 16)]),
+        ("''Yes,'' he said.", [(0, 8)]),
+        ("“" + "x" * 4000 + "”", []),
+    ],
+)
+def test_find_quotes(text, expected):
+    assert find_quotes(text) == expected
+
+
+def test_component_survives_multiprocess_serialisation(nlp):
+    doc = nlp("“We will not allow it,” he said.")
+    restored = type(doc)(doc.vocab).from_bytes(doc.to_bytes())
+    assert [a.cue.text for a in attributions(restored)] == ["said"]
