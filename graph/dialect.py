@@ -11,7 +11,13 @@ Cypher path; the differences found so far:
   statements for write clauses itself (see ``graph.store``), for both servers alike.
 - ArcadeDB keeps a multi-label node as a composite type (``Entity~Person``, subtype of
   ``Entity`` and ``Person``); ``labels(n)``, label matching and unique constraints on ``Entity``
-  behave like Neo4j's.
+  behave like Neo4j's. Dynamic labels do not: ``MERGE``/``CREATE (n:$($label))`` silently make
+  a node without labels and ``MERGE (n:Entity {id: $id}) SET n:$($label)`` fails; write static
+  labels (one statement per type).
+- ArcadeDB accepts ``CALL {...} IN TRANSACTIONS`` inside a transaction, Neo4j does not:
+  ``graph.store.run`` refuses such statements on both.
+- ``SHOW PROCEDURES`` answers nothing and ``dbms.procedures()`` is unknown on ArcadeDB; an
+  unknown full-text index name gives a generic "Error executing procedure".
 """
 from __future__ import annotations
 

@@ -43,6 +43,7 @@ ARCADEDB_HTTP_PORT = 2480
 """ArcadeDB's default HTTP port, for a non-embedded ArcadeDB reached at NEO4J_URI."""
 
 _WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b", re.IGNORECASE)
+_IN_TRANSACTIONS = re.compile(r"\bIN\s+(?:\S+\s+CONCURRENT\s+)?TRANSACTIONS\b", re.IGNORECASE)
 _LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*")
 
 
@@ -66,13 +67,22 @@ def plain(value: Any) -> Any:
 
 def run(tx: neo4j.ManagedTransaction, name: str, /, **params: Any) -> list[dict]:
     """Run the named query inside ``tx``; rows as plain dicts."""
-    result = tx.run(queries.load(name), params)
+    text = queries.load(name)
+    if needs_autocommit(text):
+        raise StoreError(f"query {name!r} uses CALL {{...}} IN TRANSACTIONS, which Neo4j refuses inside a transaction", {"name": name})
+    result = tx.run(text, params)
     return [plain(dict(record.items())) for record in result]
 
 
 def writes(text: str) -> bool:
     """True when a statement has a write clause (outside strings and comments)."""
     return bool(_WRITE_CLAUSE.search(_LITERALS.sub(" ", text)))
+
+
+def needs_autocommit(text: str) -> bool:
+    """True for ``CALL {...} IN TRANSACTIONS``: Neo4j runs it only outside a transaction, while
+    ArcadeDB accepts it anywhere, so it would pass here and fail on Neo4j; run() refuses it."""
+    return bool(_IN_TRANSACTIONS.search(_LITERALS.sub(" ", text)))
 
 
 class GraphStore:

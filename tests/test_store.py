@@ -26,7 +26,7 @@ import pytest
 from graph import embedded, queries
 from graph.errors import ConfigError, QueryNotFound, StoreAuthError, StoreError, StoreUnavailable
 from graph.settings import Settings
-from graph.store import GraphStore, plain
+from graph.store import GraphStore, needs_autocommit, plain, writes
 from tests.fixtures.store import embedded_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -220,6 +220,27 @@ def test_a_uri_with_nothing_behind_it_fails_clearly_within_10_s(uri, tmp_path):
 def test_a_uri_that_is_not_bolt_is_refused():
     with pytest.raises(ConfigError, match="http://localhost:7474"):
         GraphStore.open(Settings.from_env({"NEO4J_URI": "http://localhost:7474"}))
+
+
+@pytest.mark.parametrize(
+    ("statement", "is_write", "is_batched"),
+    [
+        ("MATCH (e:Entity {id: $id}) RETURN e", False, False),
+        ("MATCH (e:Entity) WHERE e.name = 'Set Delete Merge' RETURN e // create nothing", False, False),
+        ("MATCH (e:Entity) RETURN e.`set` AS x", False, False),
+        ("SHOW INDEXES YIELD name RETURN name", False, False),
+        ("MERGE (e:Entity {id: $id})", True, False),
+        ("MATCH (e) detach delete e", True, False),
+        ("MATCH (e:Entity) SET e.seen = true", True, False),
+        ("MATCH (e) REMOVE e:Person", True, False),
+        ("UNWIND $rows AS row CALL (row) { CREATE (:Article {id: row.id}) } IN TRANSACTIONS OF 100 ROWS", True, True),
+        ("UNWIND $rows AS row CALL { WITH row MERGE (:Article {id: row.id}) } in 2 concurrent transactions", True, True),
+        ("RETURN 'IN TRANSACTIONS' AS text", False, False),
+    ],
+)
+def test_write_and_batched_statements_are_recognised(statement, is_write, is_batched):
+    assert writes(statement) is is_write
+    assert needs_autocommit(statement) is is_batched
 
 
 def test_an_unknown_query_name_is_an_error(store):
