@@ -361,6 +361,9 @@ def _verb_cue(verb: Token) -> dict | None:
         if child.dep_ == "ccomp" and "c" not in complements and lemma in ("tell", "ask"):
             content_tokens.append(child)
     rule = "verb"
+    trailing = _trailing_speaker(verb) if lemma in CUE_LEXICON else None
+    if trailing is not None:
+        return _record(verb, lemma, kind, trailing[1], [trailing[0]], "trailing_speaker")
     if (
         not content_tokens
         and verb.dep_ in ("parataxis", "advcl")
@@ -390,6 +393,37 @@ def _verb_cue(verb: Token) -> dict | None:
     if content is None or content[1] - content[0] < 2 and not _is_quote_at(verb.doc, content):
         return None
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
+
+
+def _trailing_speaker(verb: Token):
+    """'10,000 troops in Russia, says Zelensky' (headline style) / 'Troops arrived, said Kirby.'
+
+    The cue follows a comma and only a short verbless name follows it to the end of the
+    sentence or paragraph: the name is the source, what precedes the comma the content.
+    """
+    doc = verb.doc
+    if verb.i == 0 or doc[verb.i - 1].text != "," or verb.tag_ not in ("VBZ", "VBD"):
+        return None
+    end = verb.i + 1
+    while end < len(doc) and not doc[end].is_space and doc[end].text not in (".", "!", "?", ";"):
+        if "\n" in doc[end].text_with_ws:
+            end += 1
+            break
+        end += 1
+    speaker = _trim(doc, verb.i + 1, end)
+    if speaker is None or speaker[1] - speaker[0] > 8:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") or t.is_quote for t in doc[speaker[0] : speaker[1]]):
+        return None
+    if not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in doc[speaker[0] : speaker[1]]):
+        return None
+    start = verb.i - 1
+    while start > 0 and "\n" not in doc[start - 1].text_with_ws and doc[start - 1].text not in (".", "!", "?"):
+        start -= 1
+    content = _trim(doc, start, verb.i - 1)
+    if content is None or content[1] - content[0] < 3 or doc[content[1] - 1].is_quote:
+        return None
+    return content, speaker
 
 
 def _set_off(verb: Token) -> bool:

@@ -1,0 +1,154 @@
+"""claims_from_doc on small hand-made articles through the real pipeline (entities included)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graph.model import Article
+from ingest.claims import claim_id, claims_and_sources_from_doc, claims_from_doc
+from ingest.entities import entities_from_doc
+
+PUBLISHED = dt.date(2024, 10, 25)
+
+
+def _claims(nlp, text):
+    article = Article(id="0123456789abcdef", title="t", text=text, published=PUBLISHED)
+    doc = nlp(text)
+    entities = entities_from_doc(doc, article)
+    claims, sources = claims_and_sources_from_doc(doc, article, entities)
+    return article, claims, sources
+
+
+def _by_cue(claims, cue):
+    found = [c for c in claims if c.cue.text == cue]
+    assert found, f"no claim with cue {cue!r}: {[c.cue.text for c in claims]}"
+    return found[0]
+
+
+# text, cue, kind, speaker entity id (None: must stay unresolved)
+KIND_AND_SPEAKER = [
+    ("John Kirby said at least 3,000 troops had moved to eastern Russia.",
+     "said", "STATED", "person:john-kirby"),
+    ("South Korea's National Intelligence Service estimated that 10,000 troops would be sent.",
+     "estimated", "ASSESSED", "organization:national-intelligence-service"),
+    ("US intelligence says the troops are already in Kursk.", "says", "ASSESSED", None),
+    ("The Pentagon confirmed that the troops had arrived.", "confirmed", "CONFIRMED",
+     "organization:pentagon"),
+    ("Moscow denied that any troops had arrived.", "denied", "DENIED", None),
+    ("Russia's foreign ministry called the reports \"fake news\".", "called", "DENIED", None),
+    ("Zelensky warned that 10,000 soldiers were being prepared.", "warned", "WARNED",
+     "person:zelensky"),
+    ("Reports indicate that the troops left Wonsan by sea.", "indicate", "REPORTED", None),
+    ("The Pentagon did not confirm that the troops had arrived.", "did not confirm", "STATED",
+     "organization:pentagon"),
+]
+
+
+@pytest.mark.parametrize("text,cue,kind,speaker", KIND_AND_SPEAKER)
+def test_kind_and_speaker(nlp, text, cue, kind, speaker):
+    _, claims, _ = _claims(nlp, text)
+    claim = _by_cue(claims, cue)
+    assert claim.kind == kind
+    if speaker is not None:
+        assert claim.speaker.entity_id == speaker
+
+
+def test_negated_cue_lowers_confidence(nlp):
+    _, claims, _ = _claims(nlp, "The Pentagon did not confirm that the troops had arrived.")
+    claim = _by_cue(claims, "did not confirm")
+    assert claim.cue.negated and claim.cue.lemma == "confirm"
+    assert claim.kind != "CONFIRMED" and claim.confidence < 0.5
+
+
+def test_evidence_offsets_point_into_the_article(nlp):
+    text = "Fighting continued.\n\n“At least 3,000 have gone,” John Kirby said on Monday."
+    article, claims, _ = _claims(nlp, text)
+    (claim,) = claims
+    for span in (claim.speaker, claim.cue, claim.content):
+        assert text[span.start : span.end] == span.text
+    assert claim.direct and claim.sentence == 1
+    assert claim.id == claim_id(article.id, claim.cue.start, claim.cue.end)
+    assert claim.article_id == article.id and claim.extractor_version
+
+
+def test_troop_quantity_and_about(nlp):
+    _, claims, _ = _claims(
+        nlp, "John Kirby said at least 3,000 North Korean troops had moved to eastern Russia."
+    )
+    (claim,) = claims
+    (quantity,) = [q for q in claim.quantities if q.is_troop_count]
+    assert (quantity.value, quantity.qualifier) == (3000, "at least")
+    assert "state:north-korea" in claim.about
+    assert quantity.unit_entity_id and quantity.unit_entity_id in claim.about
+
+
+def test_pronoun_takes_the_only_person_before_it(nlp):
+    text = "John Kirby spoke in Washington. He said 3,000 troops had moved to Russia."
+    _, claims, _ = _claims(nlp, text)
+    claim = _by_cue(claims, "said")
+    assert claim.speaker.entity_id == "person:john-kirby"
+    assert claim.speaker.text == "He"
+
+
+def test_pronoun_with_two_candidates_stays_unresolved(nlp):
+    text = "John Kirby met Lloyd Austin on Monday. He said 3,000 troops had moved to Russia."
+    _, claims, _ = _claims(nlp, text)
+    assert _by_cue(claims, "said").speaker.entity_id is None
+
+
+def test_pronoun_prefers_the_previous_speaker_among_candidates(nlp):
+    text = (
+        "John Kirby said the troops had moved. Kirby also spoke about Lloyd Austin's visit. "
+        "He added that 3,000 had gone."
+    )
+    _, claims, _ = _claims(nlp, text)
+    assert _by_cue(claims, "added").speaker.entity_id == "person:john-kirby"
+
+
+def test_unnamed_source_becomes_a_source_entity(nlp):
+    text = "A senior South Korean official said the troops had arrived in Vladivostok."
+    article, claims, sources = _claims(nlp, text)
+    claim = _by_cue(claims, "said")
+    (source,) = sources
+    assert source.type == "Source" and claim.speaker.entity_id == source.id
+    assert source.affiliation == "state:south-korea"
+    assert article.id[:8] in source.id
+    assert source.mentions[0].text == "A senior South Korean official"
+
+
+def test_two_speakers_in_one_sentence(nlp):
+    text = "John Kirby said 3,000 troops arrived, while Volodymyr Zelensky said 10,000 were ready."
+    _, claims, _ = _claims(nlp, text)
+    speakers = {c.speaker.entity_id: c.content.text for c in claims}
+    assert speakers["person:john-kirby"] == "3,000 troops arrived"
+    assert speakers["person:volodymyr-zelensky"] == "10,000 were ready"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # numbers in a headline with no cue, then a plain sentence: no claim is invented
+        "North Korea sends 10,000 troops to Russia\n\nThe ships left Wonsan on Tuesday.",
+        # a quote with no speaker
+        "“We will never surrender.” The crowd cheered.",
+        # a wish, not a claim
+        "Kim wants to send more troops.",
+    ],
+)
+def test_no_claim(nlp, text):
+    assert _claims(nlp, text)[1] == []
+
+
+def test_headline_with_a_cue_is_a_claim(nlp):
+    text = "10,000 North Korean troops in Russia, says Zelensky\n\nThe ships left Wonsan."
+    _, claims, _ = _claims(nlp, text)
+    claim = _by_cue(claims, "says")
+    assert claim.speaker.text == "Zelensky"
+    assert any(q.value == 10000 for q in claim.quantities)
+
+
+def test_doc_of_another_text_is_refused(nlp):
+    article = Article(id="0123456789abcdef", title="t", text="Officials said it.")
+    with pytest.raises(ValueError, match="0123456789abcdef"):
+        claims_from_doc(nlp("Something else entirely."), article, [])
