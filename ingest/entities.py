@@ -21,10 +21,12 @@ Rules, in the order they apply (each has a table-driven test in tests/test_entit
 
 1. **States** from the gazetteer (:mod:`ingest.gazetteer`): country names and aliases ("DPRK",
    "the U.S."), demonyms ("North Korean"), and capitals and seat-of-government metonyms
-   ("Moscow", "the Kremlin", "the White House", "Downing Street").  A capital or seat is the
-   *state* when it acts (subject, possessive, agent, "according to", "talks with"), otherwise
-   it is the *place* ("troops left Pyongyang").  The White House is read as the United States
-   acting, like the Kremlin for Russia: the US executive speaking.
+   ("Moscow", "the Kremlin").  A capital or seat is the *state* when it acts (subject,
+   possessive, agent, "according to", "talks with"), otherwise it is the *place* ("troops left
+   Pyongyang").  Named government offices ("the White House", "Downing Street", "the Elysee",
+   "the Blue House") are ``Organization`` nodes affiliated with their state: the office speaks
+   for the head of government, and analysts tell "the White House said" apart from "the
+   Pentagon said".  "The Kremlin" is the exception the news makes: it stands for Russia.
 2. **Places**: geocoded against the gazetteer's cities (names and alternate names, ASCII-folded).
    A name with several candidates is resolved to the largest one in a country the article
    mentions, else to a candidate that dominates (>= 1M people and 20 times the next), else left
@@ -157,11 +159,16 @@ FORCE_HEADS = {
     "troops": "troops", "troop": "troops", "soldiers": "troops", "soldier": "troops",
     "servicemen": "troops", "forces": "troops", "personnel": "personnel",
     "army": "armed forces", "military": "armed forces", "navy": "navy", "marines": "marines",
-    "mercenaries": "mercenaries", "conscripts": "troops", "fighters": "fighters",
+    "mercenaries": "mercenaries", "conscripts": "troops", "fighters": "fighters", "units": "troops",
 }
+# "North Korea has sent troops": the subject of these verbs is the state the troops belong to.
+SENDING_VERBS = frozenset(
+    """send deploy dispatch despatch move transfer prepare train mobilise mobilize provide supply
+    station commit contribute ship recruit assemble amass mass withdraw pull lend field post""".split()
+)
 # Modifiers that name a distinct kind of force ("special forces", "technical personnel").
 FORCE_KINDS = frozenset(
-    """special technical elite airborne engineering engineer combat ground assault artillery
+    """special technical elite airborne engineering engineer assault artillery
     reconnaissance infantry mechanised mechanized naval marine commando paratrooper
     construction medical logistics tank missile air""".split()
 )
@@ -196,6 +203,11 @@ DIRECTIONS = frozenset(
     """eastern western northern southern central north-eastern northeastern south-eastern
     southeastern north-western northwestern south-western southwestern far-eastern""".split()
 )
+COMPASS_REGIONS = frozenset(
+    """far east|east|west|north|south|northeast|north-east|northwest|north-west|southeast|south-east|
+    southwest|south-west|north east|south east|north west|south west|far north""".replace("\n", "").split("|")
+)
+COMPASS_REGIONS = frozenset(r.strip() for r in COMPASS_REGIONS)
 REGION_HEADS = frozenset("region oblast province district governorate prefecture state territory".split())
 # A capital or seat in these roles is the state acting; elsewhere it is a place.
 ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent", "csubj"})
@@ -211,22 +223,17 @@ SPEECH_VERBS = frozenset(
     "say tell add claim state announce deny confirm warn write insist argue note explain".split()
 )
 
-_COMMON_WORDS: frozenset[str] = frozenset()
-
-
-def _common_words(nlp: Language) -> frozenset[str]:
-    """Verbs, adjectives and adverbs of the model's lemmatizer tables: a capitalised one alone
-    ("Review", "Reply") is a headline artefact, not a name."""
+def _common_words(nlp: Language, parts_of_speech: tuple[str, ...]) -> frozenset[str]:
+    """Words of the model's lemmatizer tables for these parts of speech: a capitalised verb,
+    adjective or adverb alone ("Review", "Reply") is a headline artefact, not a name."""
     words: set[str] = set()
     try:
         index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     except (KeyError, ValueError):
         return frozenset()
-    for pos in ("verb", "adj", "adv"):
-        key = nlp.vocab.strings[pos] if pos in nlp.vocab.strings else None
-        for table_key in (pos, key):
-            if table_key is not None and table_key in index:
-                words.update(w for w in index[table_key] if w.isalpha())
+    for pos in parts_of_speech:
+        if pos in index:
+            words.update(w for w in index[pos] if w.isalpha())
     return frozenset(words)
 
 
@@ -265,6 +272,12 @@ def _text(doc: Doc, start: int, end: int) -> str:
     return re.sub(r"(['’]s|['’])$", "", text).strip()
 
 
+def _dateline(doc: Doc, start: int, end: int) -> bool:
+    """"MOSCOW — ...", "KYIV, Oct 22 —": a place name opening a paragraph before a dash or comma."""
+    opens = start == 0 or "\n" in doc[start - 1].text_with_ws or doc[start - 1].is_space
+    return opens and end < len(doc) and doc[end].text in ("—", "–", "-", "--", ",", "(")
+
+
 def _is_actor(span: Span) -> bool:
     root = span.root
     while root.dep_ == "conj" and root.head is not root:
@@ -285,16 +298,42 @@ def _is_actor(span: Span) -> bool:
     return False
 
 
+def _sender(token, state_at: dict) -> str | None:
+    """The state that sends, deploys or prepares the troops ``token`` heads: "North Korea has
+    sent 1,500 special forces", "North Korea is preparing soldiers, infantry as well as
+    technical personnel", "North Korea sent a group of officers and technical personnel"."""
+    for _ in range(6):
+        if token.dep_ in ("conj", "appos"):
+            token = token.head
+        elif token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
+            token = token.head.head
+        else:
+            break
+    if token.dep_ != "dobj" or token.head.lemma_ not in SENDING_VERBS:
+        return None
+    verb = token.head
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if subjects:
+            return state_at[subjects[0].i].id if subjects[0].i in state_at else None
+        if verb.dep_ not in ("xcomp", "conj"):
+            return None
+        verb = verb.head
+    return None
+
+
 class EntityAnnotator:
     """The ``newsgraph_entities`` component (see the module docstring)."""
 
     def __init__(self, nlp: Language, name: str = COMPONENT):
         self.name = name
         self.gaz: Gazetteer = load_gazetteer()
-        self.common = _common_words(nlp)
+        self.common = _common_words(nlp, ("verb", "adj", "adv"))
+        self.common_verbs = _common_words(nlp, ("verb", "adv"))
         self.state_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.acronym_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        names = [k for k in list(self.gaz.country_keys) + list(self.gaz.demonym_keys) + list(self.gaz.seat_keys)]
+        names = list(self.gaz.country_keys) + list(self.gaz.demonym_keys) + list(self.gaz.seat_keys) \
+            + list(self.gaz.office_keys) + list(self.gaz.capital_keys)
         self.state_matcher.add("STATE", list(nlp.tokenizer.pipe(names)))
         self.acronym_matcher.add("STATE", list(nlp.tokenizer.pipe(list(self.gaz.acronym_keys))))
         # One token Matcher (one pass over the doc) for units, regions and missed names.
@@ -314,7 +353,8 @@ class EntityAnnotator:
         )
         self.token_matcher.add(
             "REGION",
-            [[{"IS_TITLE": True, "POS": "PROPN", "OP": "+"}, {"LOWER": {"IN": sorted(REGION_HEADS)}, "POS": "NOUN"}]],
+            [[{"IS_TITLE": True, "POS": "PROPN", "OP": "+"}, {"LOWER": {"IN": sorted(REGION_HEADS)}, "POS": "NOUN"}],
+             [{"IS_TITLE": True}, {"ORTH": "-"}, {"IS_TITLE": True}, {"LOWER": {"IN": sorted(REGION_HEADS)}, "POS": "NOUN"}]],
             greedy="LONGEST",
         )
         self.token_matcher.add(
@@ -360,7 +400,8 @@ class EntityAnnotator:
         cands.extend(self._units(doc, cands))
         self._resolve_people(doc, cands)
         self._resolve_orgs(cands)
-        self._resolve_units(cands)
+        self._resolve_aka(doc, cands)
+        self._resolve_units(doc, cands)
         self._geocode(cands)
         info: dict[str, dict] = {}
         spans = []
@@ -392,7 +433,7 @@ class EntityAnnotator:
 
     def _seat(self, doc: Doc, start: int, end: int, country: Country, is_capital: bool) -> _Candidate:
         span = doc[start:end]
-        if _is_actor(span):
+        if _is_actor(span) and not _dateline(doc, start, end):
             return self._state(start, end, country, "seat")
         if is_capital:
             city = self.gaz.capital_city(country)
@@ -413,6 +454,11 @@ class EntityAnnotator:
         country = self.gaz.country(text) or self.gaz.demonym(text)
         if country is not None:
             return self._state(start, end, country, "name")
+        office = self.gaz.office(text)
+        if office is not None:
+            country, name = office
+            return _Candidate(start, end, "Organization", name, entity_id("Organization", name),
+                              affiliation=entity_id("State", country.name))
         seat = self.gaz.seat(text)
         if seat is not None:
             return self._seat(doc, start, end, *seat)
@@ -567,19 +613,22 @@ class EntityAnnotator:
         if not words:
             return True
         lowers = [t.lower_.rstrip(".") for t in words]
-        if all(t.is_stop or w in TIME_WORDS or w in PRONOUNS or w in ROLE_HEADS for t, w in zip(words, lowers)):
+        # an all-caps acronym ("US", "IT") is not the stop word or pronoun it spells
+        stop = [(t.is_stop or w in PRONOUNS) and not (t.is_upper and len(t) > 1) for t, w in zip(words, lowers)]
+        if all(st or w in TIME_WORDS or w in ROLE_HEADS for st, w in zip(stop, lowers)):
             return True
         if all(t.like_num or w in TIME_WORDS for t, w in zip(words, lowers)):
             return True
         if " ".join(lowers) in ROLE_HEADS:
             return True
-        # Headline casing: "This Month In Review" -> every word a common word, none a name.
-        if all(t.is_stop or w in TIME_WORDS or w in self.common for t, w in zip(words, lowers)):
+        # Headline casing: "Review", "Leave a Reply", "Post Comment": common words, no name.
+        common = self.common if len(words) == 1 else self.common_verbs
+        if all(st or w in TIME_WORDS or w in common for st, w in zip(stop, lowers)):
             return not self._known_name(tokens.text)
         return False
 
     def _known_name(self, text: str) -> bool:
-        return bool(self.gaz.country(text) or self.gaz.demonym(text) or self.gaz.seat(text)
+        return bool(fold(text) in COMPASS_REGIONS or self.gaz.country(text) or self.gaz.demonym(text) or self.gaz.seat(text)
                     or self.gaz.city_candidates(text) or fold(text) in self.gaz.us_states)
 
     def _boilerplate(self, doc: Doc, start: int) -> bool:
@@ -637,16 +686,31 @@ class EntityAnnotator:
                     name = f"{before.lower_} {cand.name}"
                     out.append(_Candidate(cand.start - 1, cand.end, "Place", name, entity_id("Place", name),
                                           country=cand.country))
-        taken = {i for c in cands if c.type in ("Person", "Organization", "Unit") for i in range(c.start, c.end)}
+        # "Russia’s Far East", "the Russian Far East": a compass region of a named state
+        states_ending = {c.end: c for c in cands if c.type == "State"}
+        for cand in cands:
+            if cand.type != "Place" or fold(cand.name) not in COMPASS_REGIONS:
+                continue
+            at = cand.start - 1 if cand.start > 0 and doc[cand.start - 1].tag_ == "POS" else cand.start
+            state = states_ending.get(at)
+            if state is None:
+                continue
+            country = self.gaz.countries[state.country]
+            adjective = country.demonyms[0] if country.demonyms else country.name
+            name = f"{adjective} {cand.name}"
+            cand.start, cand.name, cand.id, cand.country = state.start, name, entity_id("Place", name), state.country
+        taken = {i for c in cands if c.type in ("Person", "Unit") for i in range(c.start, c.end)}
         for start, end in self._matches.get("REGION", ()):
             if any(i in taken for i in range(start, end)):
                 continue
+            if end - start == 2 and doc[start].lower_ in DIRECTIONS:
+                continue  # "Eastern region": no name
             name = f"{_text(doc, start, end - 1)} {doc[end - 1].lower_}"
             region = _Candidate(start, end, "Place", name, entity_id("Place", name))
             region.extra["region_of"] = _text(doc, start, end - 1)
             out.append(region)
             for cand in cands:  # "Kursk" in "Kursk region" is the region, not the city
-                if cand.type == "Place" and start <= cand.start and cand.end <= end:
+                if cand.type in ("Place", "Organization") and start <= cand.start and cand.end <= end:
                     cand.id = ""
         return out
 
@@ -708,9 +772,19 @@ class EntityAnnotator:
                 covered.update(range(s, e))
                 continue
             head = doc[s]
+            if head.dep_ == "compound" and head.head.i == e and head.head.lower_ in FORCE_HEADS:
+                continue  # "special forces troops": one unit, read from its last noun
             start = s
             affiliation = None
             kind_words = []
+            for child in head.children:  # "special forces troops"
+                if child.dep_ == "compound" and child.lower_ in FORCE_HEADS and child.i == s - 1:
+                    start = child.i
+                    kind_words.extend(t for t in child.children if t.lower_ in FORCE_KINDS)
+                    for grandchild in child.children:
+                        if grandchild.i in state_at:
+                            affiliation = state_at[grandchild.i].id
+                    start = min([start] + [t.i for t in child.children if t.dep_ in ("amod", "compound") and t.i < child.i])
             for child in sorted(head.children, key=lambda t: t.i):
                 if child.i > head.i:
                     if child.dep_ == "prep" and child.lower_ == "from":
@@ -730,6 +804,8 @@ class EntityAnnotator:
                     start = min(start, child.i)
                 elif child.lower_ in FORCE_GENERIC:
                     start = min(start, child.i)
+            if affiliation is None:
+                affiliation = _sender(head, state_at)
             if head.lower_ in ("forces", "force") and s > 0 and doc[s - 1].lower_ == "armed":
                 start, kind = min(start, s - 1), "armed forces"
             elif head.lower_ == "force" and s > 0 and doc[s - 1].lower_ == "air":
@@ -737,7 +813,9 @@ class EntityAnnotator:
             elif head.lower_ == "force":
                 continue
             elif kind_words:
-                kind = " ".join(t.lower_ for t in kind_words) + " " + head.lower_
+                noun = doc[start:e][-1].lower_ if not any(doc[i].lower_ in FORCE_HEADS for i in range(start, s)) \
+                    else next(doc[i].lower_ for i in range(start, s) if doc[i].lower_ in FORCE_HEADS)
+                kind = " ".join(t.lower_ for t in sorted(kind_words, key=lambda t: t.i)) + " " + noun
             else:
                 kind = FORCE_HEADS[head.lower_]
             if head.lower_ == "military" and head.pos_ != "NOUN":
@@ -839,8 +917,22 @@ class EntityAnnotator:
             cand.name = best[cand.id].name
             cand.affiliation = best[cand.id].affiliation or cand.affiliation
 
-    def _resolve_units(self, cands: list[_Candidate]) -> None:
-        units = [c for c in cands if c.type == "Unit"]
+    def _resolve_units(self, doc: Doc, cands: list[_Candidate]) -> None:
+        units = [c for c in cands if c.type == "Unit" and c.id]
+        unit_at = {i: c for c in units for i in range(c.start, c.end)}
+        for cand in units:
+            if cand.affiliation:
+                continue
+            # "troops drawn from the 11th Corps", "special forces of the 11th Corps"
+            root = doc[cand.start:cand.end].root
+            if root.dep_ == "pobj" and root.head.lower_ in ("from", "of"):
+                holder = root.head.head
+                if holder.pos_ in ("VERB", "AUX"):
+                    holder = next((c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass")), holder)
+                donor = unit_at.get(holder.i)
+                if donor is not None and donor.affiliation:
+                    cand.affiliation = donor.affiliation
+                    cand.id = unit_id(cand.name, cand.affiliation)
         affiliated: dict[str, set[str]] = {}
         for cand in units:
             if cand.affiliation:
@@ -852,6 +944,27 @@ class EntityAnnotator:
                     target = next(iter(ids))
                     donor = next(c for c in units if c.id == target)
                     cand.id, cand.name, cand.affiliation = target, donor.name, donor.affiliation
+
+    def _resolve_aka(self, doc: Doc, cands: list[_Candidate]) -> None:
+        """"the 11th Corps, ... also known as the Storm Corps", "the National Intelligence
+        Service, known as the NIS": the second name is the first one's alias."""
+        ordered = sorted((c for c in cands if c.id and c.type in ("Unit", "Organization", "Person")),
+                         key=lambda c: c.start)
+        for index, cand in enumerate(ordered):
+            i = cand.start - 1
+            if i >= 0 and doc[i].lower_ == "the":
+                i -= 1
+            if i < 1 or not (doc[i].lower_ == "as" and doc[i - 1].lower_ == "known" or doc[i].lower_ in ("dubbed", "nicknamed")):
+                continue
+            sentence_start = doc[cand.start].sent.start
+            earlier = [c for c in ordered[:index] if c.type == cand.type and c.start >= sentence_start
+                       and (doc[c.start].is_title or doc[c.start].is_upper or doc[c.start].like_num)]
+            if earlier:
+                first = earlier[-1]
+                for other in cands:
+                    if other.id == cand.id and other is not cand:
+                        other.id, other.name = first.id, first.name
+                cand.id, cand.name, cand.affiliation = first.id, first.name, first.affiliation or cand.affiliation
 
     def _geocode(self, cands: list[_Candidate]) -> None:
         context = {c.country for c in cands if c.country and c.type in ("State", "Place") and c.geocode is None}

