@@ -107,7 +107,12 @@ STANCE_VERBS: dict[str, str] = {
     "pledge": "cxo", "question": "co", "doubt": "c", "suspect": "c",
 }
 # Verbs that introduce a direct quote but carry no content of their own in syntax.
-_QUOTE_ONLY_VERBS = {"continue", "go", "begin", "conclude", "read", "shout", "yell", "add"}
+_QUOTE_ONLY_VERBS = {
+    "continue", "go", "begin", "conclude", "read", "shout", "yell", "add", "react", "chant",
+    "exclaim", "scream", "retort", "snap", "muse", "recount", "shoot", "fire", "cry",
+    "whisper", "mutter", "interject", "plead", "sing", "thank", "end", "close", "open",
+    "quip", "joke", "laugh", "sigh", "reflect", "explain", "write", "tweet", "post",
+}
 # Lemmas whose attributions are claims (a proposition put forward), for ingest.claims.
 CLAIM_LEMMAS = frozenset(
     set(CUE_LEXICON) - {
@@ -667,7 +672,39 @@ def _quote_attribution(doc: Doc, quotes, q: int, in_quote) -> dict | None:
     if before is not None:
         verb, source = before
         return _record(verb, verb.lemma_.lower(), _kind(verb), source, [(qs, qe)], "quote_before")
-    return None
+    return _colon_before(doc, qs, qe, in_quote)
+
+
+def _colon_before(doc: Doc, qs: int, qe: int, in_quote) -> dict | None:
+    """'Cruz called them on it: "..."' / 'Jones: "..."': a colon introduces the quote.
+
+    The cue is the last verb of the clause before the colon, whatever verb it is, and its
+    subject the source; with no verb, a short name before the colon is the source and the
+    colon the cue.
+    """
+    colon = qs - 1
+    while colon >= 0 and doc[colon].is_space:
+        colon -= 1
+    if colon < 1 or doc[colon].text != ":":
+        return None
+    start = colon
+    while start > 0 and in_quote[start - 1] < 0 and doc[start - 1].text not in (".", "!", "?") \
+            and "\n" not in doc[start - 1].text_with_ws:
+        start -= 1
+    clause = doc[start:colon]
+    verbs = [t for t in clause if t.pos_ == "VERB"]
+    if verbs:
+        verb = verbs[-1]
+        source = _source_of(verb)
+        if source is None:
+            return None
+        return _record(verb, _lemma(verb), _kind(verb), source, [(qs, qe)], "quote_colon")
+    if len(clause) > 8 or not any(t.pos_ == "PROPN" for t in clause):
+        return None
+    return {
+        "cue": [colon, colon + 1], "lemma": ":", "kind": _STATED, "source": [start, colon],
+        "content": [[qs, qe]], "negated": False, "rule": "quote_colon",
+    }
 
 
 def _kind(verb: Token) -> str:
