@@ -35,6 +35,7 @@ TYPES = ("Person", "Organization", "State", "Place", "Unit", "Source")
 def norm(text: str) -> str:
     text = text.replace("’", "'").strip()
     text = re.sub(r"'s?$", "", text)
+    text = re.sub(r"^(?i:the)\s+", "", text)  # mentions exclude a leading "the"
     return " ".join(text.casefold().split())
 
 

@@ -363,6 +363,13 @@ class EntityAnnotator:
               {"IS_TITLE": True, "POS": "PROPN", "ENT_TYPE": "", "OP": "?"}]],
             greedy="LONGEST",
         )
+        functions = sorted(BODY_FUNCTIONS)
+        self.token_matcher.add(
+            "BODY",
+            [[{"LOWER": "the"}, {"LOWER": {"IN": functions}, "OP": "*"}, {"LOWER": {"IN": sorted(BODY_HEADS)}}],
+             [{"LOWER": {"IN": functions}, "IS_TITLE": True}, {"LOWER": {"IN": sorted(BODY_HEADS)}}]],
+            greedy="LONGEST",
+        )
         self.token_matcher.add("FORCE", [[{"LOWER": {"IN": sorted(FORCE_HEADS)}, "POS": {"IN": ["NOUN", "PROPN"]}}]])
 
     # -- the component --
@@ -400,6 +407,7 @@ class EntityAnnotator:
         cands.extend(self._units(doc, cands))
         self._resolve_people(doc, cands)
         self._resolve_orgs(cands)
+        cands.extend(self._anaphoric_bodies(doc, cands))
         self._resolve_aka(doc, cands)
         self._resolve_units(doc, cands)
         self._geocode(cands)
@@ -797,8 +805,7 @@ class EntityAnnotator:
                 state = state_at.get(child.i)
                 if state is not None:
                     affiliation = state.id
-                    if child.dep_ != "poss":
-                        start = min(start, state.start)
+                    start = min(start, state.start)
                 elif child.lower_ in FORCE_KINDS:
                     kind_words.append(child)
                     start = min(start, child.i)
@@ -900,7 +907,7 @@ class EntityAnnotator:
                 continue
             same = {
                 c.id for c in named.values()
-                if c.id != cand.id and not c.extra.get("functions") and c.affiliation == cand.affiliation
+                if c.id != cand.id and not c.extra.get("functions") and c.affiliation in (None, cand.affiliation)
                 and functions & {BODY_FUNCTIONS[w] for w in fold(c.name).split() if w in BODY_FUNCTIONS}
             }
             if len(same) == 1:
@@ -944,6 +951,33 @@ class EntityAnnotator:
                     target = next(iter(ids))
                     donor = next(c for c in units if c.id == target)
                     cand.id, cand.name, cand.affiliation = target, donor.name, donor.affiliation
+
+    def _anaphoric_bodies(self, doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
+        """"The ministry said", "Foreign ministry spokeswoman ...": the one organisation of the
+        article with that head and function; nothing when there are several or none."""
+        taken = {i for c in cands if c.id for i in range(c.start, c.end)}
+        orgs = [c for c in cands if c.type == "Organization" and c.id]
+        out = []
+        for start, end in self._matches.get("BODY", ()):
+            if any(i in taken for i in range(start, end)) or (end < len(doc) and doc[end].pos_ == "PROPN"):
+                continue
+            head = doc[end - 1].lower_
+            functions = {BODY_FUNCTIONS[t.lower_] for t in doc[start:end - 1] if t.lower_ in BODY_FUNCTIONS}
+            same = {
+                c.id: c for c in orgs
+                if fold(c.name).split()[-1] == head
+                and functions <= {BODY_FUNCTIONS[w] for w in fold(c.name).split() if w in BODY_FUNCTIONS}
+            }
+            if len(same) > 1:  # the one named in this or the previous sentence
+                here = bisect.bisect_right(self._sentence_starts, doc[start].idx) - 1
+                window = self._sentence_starts[max(0, here - 1)]
+                near = {c.id: c for c in same.values() if window <= doc[c.start].idx < doc[start].idx}
+                same = near
+            if len(same) == 1:
+                target = next(iter(same.values()))
+                s = start + 1 if doc[start].lower_ == "the" else start
+                out.append(_Candidate(s, end, "Organization", target.name, target.id, affiliation=target.affiliation))
+        return out
 
     def _resolve_aka(self, doc: Doc, cands: list[_Candidate]) -> None:
         """"the 11th Corps, ... also known as the Storm Corps", "the National Intelligence
