@@ -28,9 +28,9 @@ Rules, in the order they apply (each has a table-driven test in tests/test_entit
    for the head of government, and analysts tell "the White House said" apart from "the
    Pentagon said".  "The Kremlin" is the exception the news makes: it stands for Russia.
 2. **Places**: geocoded against the gazetteer's cities (names and alternate names, ASCII-folded).
-   A name with several candidates is resolved to the largest one in a country the article
-   mentions, else to a candidate that dominates (>= 1M people and 20 times the next), else left
-   without coordinates: never guessed.  Ambiguous names that were resolved get the country in
+   A name is resolved to its largest candidate in a country the article mentions, else to its
+   only candidate when that one has 50,000+ people, else to a candidate that dominates (>= 1M
+   people and 20 times the next), else left without coordinates: never guessed.  Ambiguous names that were resolved get the country in
    their id (``place:birmingham-gb``).  "eastern Russia" is a ``Place`` in Russia.
 3. **People**: titles are stripped ("President Zelensky" -> "Zelensky"); a one-word mention is
    the full name it is part of when exactly one person in the article has that name ("Kirby"
@@ -135,7 +135,7 @@ NAME_PREFIXES = frozenset(
     prince princess pope chancellor secretary ambassador judge justice rev father sheikh chairman
     spokesman spokeswoman spokesperson commander marshal premier foreign defence defense deputy
     chief director lieutenant sergeant officer detective inspector supreme leader former
-    late st saint the""".split()
+    late st saint the rt rev hon""".split()
 )
 NAME_PARTICLES = frozenset("de van von bin al der la le da dos del el ibn ter ten du di bint".split())
 TIME_WORDS = frozenset(
@@ -181,6 +181,12 @@ NAMED_UNIT_HEADS = frozenset(
 # Named organisations read as units when they end with one of these ("Korean People's Army",
 # "Republican Guard"); "Division", "Company" and "Wing" name business units too often.
 ORG_UNIT_HEADS = frozenset("corps brigade regiment battalion army fleet squadron guard guards forces navy marines".split())
+# The last word of an organisation's name that spaCy took for a place ("Northern Ireland Assembly").
+ORG_HEAD_WORDS = frozenset(
+    """assembly parliament council government party ministry committee commission court bank
+    university college school hospital agency authority office department police service
+    association federation union league club company""".split()
+)
 # The last word of a company or club name that spaCy took for a person ("Manchester United").
 ORG_SUFFIXES = frozenset(
     """united city rovers wanderers athletic group holdings bank corp corporation inc ltd plc
@@ -261,6 +267,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and (
         doc[end - 1].tag_ == "POS" or doc[end - 1].text in ("'s", "’s", "'", "’", "s")
+        or doc[end - 1].lower_ in ("of", "and", "for", "the", "in", "on", "at", "to")
         or doc[end - 1].is_punct and doc[end - 1].text not in (".",)
     ):
         end -= 1
@@ -501,6 +508,8 @@ class EntityAnnotator:
             return [state]
         if label == "NORP":
             return []  # "Republicans", "Muslims": groups, not nodes of ours
+        if label in ("GPE", "LOC", "FAC", "PERSON") and doc[end - 1].lower_ in ORG_HEAD_WORDS and end - start >= 2:
+            label = "ORG"  # "Northern Ireland Assembly", "Welsh Assembly Government"
         if label == "PERSON" and doc[end - 1].lower_ not in ORG_SUFFIXES:
             return self._person(doc, start, end)
         if label == "PERSON":
@@ -514,9 +523,10 @@ class EntityAnnotator:
         if re.fullmatch(r"G\d{1,2}", text):
             return self._org(doc, start, end)  # "G7", "G20" are groups of states
         key = fold(text)
-        if key in self.gaz.us_states:
-            name = self.gaz.us_states[key]
-            return [_Candidate(start, end, "Place", name, entity_id("Place", name), country="US")]
+        big_city = any(c.population >= 1_000_000 for c in self.gaz.city_candidates(text))
+        if key in self.gaz.regions and not big_city:  # "New York" is the city
+            name, code = self.gaz.regions[key]
+            return [_Candidate(start, end, "Place", name, entity_id("Place", name), country=code)]
         if end - start == 1 and doc[start].lower_ in self.common and not self.gaz.city_candidates(text):
             return []
         cand = _Candidate(start, end, "Place", text, entity_id("Place", text))
@@ -527,6 +537,8 @@ class EntityAnnotator:
     def _person(self, doc: Doc, start: int, end: int) -> list[_Candidate]:
         while start < end and doc[start].lower_.rstrip(".") in NAME_PREFIXES:
             start += 1
+        while end > start and doc[end - 1].lower_.rstrip(".") in ("qc", "kc", "mp", "mep", "msp"):
+            end -= 1
         if start >= end:
             return []
         # spaCy sometimes stops early: "Yoon Suk" in "Yoon Suk Yeol’s office"
@@ -540,6 +552,8 @@ class EntityAnnotator:
         if any(t.is_alpha and t.text[0].islower() and t.lower_ not in NAME_PARTICLES
                and not (t.i > 0 and doc[t.i - 1].text == "-") for t in tokens):
             return []
+        if doc[end - 1].lower_ in ROLE_HEADS:
+            return []  # "Lifelong Learning Minister": a title
         if end - start == 1:
             token = doc[start]
             if token.lower_ in PRONOUNS or token.lower_ in ROLE_HEADS:
@@ -557,8 +571,9 @@ class EntityAnnotator:
     def _org(self, doc: Doc, start: int, end: int) -> list[_Candidate]:
         tokens = doc[start:end]
         lowers = [t.lower_ for t in tokens]
-        if lowers[0].rstrip(".") in ("mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady"):
-            return self._person(doc, start, end)  # "Mr Ebbers" tagged ORG
+        if lowers[0].rstrip(".") in ("mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "rt", "rev") \
+                or lowers[-1].rstrip(".") in ("qc", "kc", "mp", "mep"):
+            return self._person(doc, start, end)  # "Mr Ebbers", "Guy Mansfield QC" tagged ORG
         root = tokens.root
         # A role fragment: "National Security Communications" (Advisor), "Defense" (Secretary).
         if all(w in TITLE_WORDS or w in DEPARTMENT_WORDS for w in lowers) and (
@@ -576,8 +591,9 @@ class EntityAnnotator:
                 cut -= 1
             if cut < end:
                 return self._from_span(doc, start, cut, "ORG") if cut > start else []
-        # "the Army", "the ministry": a common noun, not a name
-        if end - start == 1 and lowers[0] in NAMED_UNIT_HEADS | BODY_HEADS | STATE_BODY_HEADS:
+        # "the Army", "the ministry", "Groups": a common noun, not a name
+        if end - start == 1 and (lowers[0] in NAMED_UNIT_HEADS | BODY_HEADS | STATE_BODY_HEADS
+                                 or (tokens[0].tag_ == "NNS" and tokens[0].is_title)):
             return []
         # "Secretary of Defense Lloyd Austin": the ORG span swallowed the department and the name.
         if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in ROLE_HEADS:
@@ -637,7 +653,7 @@ class EntityAnnotator:
 
     def _known_name(self, text: str) -> bool:
         return bool(fold(text) in COMPASS_REGIONS or self.gaz.country(text) or self.gaz.demonym(text) or self.gaz.seat(text)
-                    or self.gaz.city_candidates(text) or fold(text) in self.gaz.us_states)
+                    or self.gaz.city_candidates(text) or fold(text) in self.gaz.regions)
 
     def _boilerplate(self, doc: Doc, start: int) -> bool:
         starts = self._sentence_starts
@@ -873,6 +889,10 @@ class EntityAnnotator:
         for cand in cands:
             # "Choi said" tagged ORG, "Vladivostok" tagged PERSON: a name part of a person here
             # is that person; otherwise the gazetteer's reading stands.
+            if cand.type == "Organization" and cand.name in canonical:
+                cand.type, cand.name = "Person", canonical[cand.name]  # "Nicola Sturgeon" tagged ORG once
+                cand.id, cand.affiliation = entity_id("Person", cand.name), None
+                continue
             one_word_org = cand.type == "Organization" and cand.end - cand.start == 1
             if (cand.extra.get("person_surname") or one_word_org) and cand.name in surnames:
                 cand.type = "Person"
@@ -1018,8 +1038,8 @@ class EntityAnnotator:
             in_context = [c for c in cities if c.country in context]
             if in_context:
                 chosen = in_context[0]
-            elif len(cities) == 1:
-                chosen = cities[0]
+            elif len(cities) == 1 and cities[0].population >= 50_000:
+                chosen = cities[0]  # the only town of that name with 50,000+ people
             elif len(cities) > 1 and cities[0].population >= 1_000_000 and cities[0].population >= 20 * cities[1].population:
                 chosen = cities[0]
             ambiguous = len(cities) > 1

