@@ -59,6 +59,11 @@ EDGE_COLORS: dict[str, str] = {
     "other": "#7f7f7f",
 }
 
+# The most frequent edges (a claim's subjects, claims agreeing or not) get small, light labels:
+# colour and dashes already tell them apart, and they drop out first when zoomed out.
+MINOR_EDGES = {"ABOUT", "CONFLICTS_WITH", "CORROBORATES", "DENIES", "MENTIONED_IN"}
+MINOR_EDGE_FONT = {"size": 8, "color": "#8a8f96"}
+
 MAX_LABEL_CHARS = 40
 CLAIM_LABEL_CHARS = 30  # claims are many and wordy: short, small labels; the tooltip has it all
 LARGE_GRAPH_NODES = 150  # above this: no improvedLayout, straight edges, hide edges on drag
@@ -114,6 +119,7 @@ def render_network(
     large = len(nodes_by_id) > LARGE_GRAPH_NODES
 
     roles = _roles(edges, nodes_by_id)
+    claim_centers = _claim_centers(edges, nodes_by_id)
     node_facts = _node_facts(subgraph.nodes, edges, nodes_by_id)
 
     net = Network(directed=True)
@@ -130,7 +136,8 @@ def render_network(
             size=round(10 + 4 * math.sqrt(weight), 1) if weight else 10,
             borderWidth=4 if node.id in centers else 1,
             shapeProperties={"borderDashes": [4, 3]} if node.type == "Source" else {},
-            meta=_node_meta(node, degree[node.id], roles.get(node.id), node_facts[node.id]),
+            meta=_node_meta(node, degree[node.id], roles.get(node.id), node_facts[node.id])
+            | {"centers": claim_centers.get(node.id, [node.id])},
         )
     parallel: Counter[frozenset[str]] = Counter()
     for edge in edges:
@@ -143,6 +150,7 @@ def render_network(
             label=edge.type,
             color={"color": style["color"], "highlight": style["color"], "hover": style["color"]},
             dashes=style["dashes"],
+            font=MINOR_EDGE_FONT if edge.type in MINOR_EDGES else {},
             width=1.6 if edge.type in CLAIM_KINDS or edge.type in NEGATING_EDGES else 1.0,
             smooth=_smooth(parallel[pair], large),
             meta=_edge_meta(edge, nodes_by_id, _edge_facts(edge, nodes_by_id)),
@@ -293,12 +301,12 @@ def _vis_options(large: bool, iterations: int) -> dict[str, Any]:
             "enabled": True,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
-                "gravitationalConstant": -60,
+                "gravitationalConstant": -100,
                 "centralGravity": 0.008,
-                "springLength": 110,
+                "springLength": 140,
                 "springConstant": 0.06,
                 "damping": 0.5,
-                "avoidOverlap": 0.3,
+                "avoidOverlap": 0.5,
             },
             "minVelocity": 1.0,
             "maxVelocity": 60,
@@ -393,6 +401,22 @@ def _roles(edges: list[GraphEdge], nodes_by_id: dict[str, GraphNode]) -> dict[st
         if role not in roles[edge.source]:
             roles[edge.source].append(str(role))
     return {node_id: "; ".join(values) for node_id, values in roles.items()}
+
+
+def _claim_centers(edges: list[GraphEdge], nodes_by_id: dict[str, GraphNode]) -> dict[str, list[str]]:
+    """What to centre a view on for a claim (the API centres on entities only): its speaker and
+    what it is about, at most 10 (the API's limit on centres)."""
+    centers: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        if edge.type in CLAIM_KINDS and nodes_by_id[edge.target].type == "Claim":
+            centers[edge.target].insert(0, edge.source)
+        elif edge.type == "ABOUT":
+            centers[edge.source].append(edge.target)
+    for node_id, node in nodes_by_id.items():
+        speaker = node.properties.get("speaker_id") if node.type == "Claim" else None
+        if speaker and speaker not in centers[node_id]:
+            centers[node_id].insert(0, speaker)
+    return {claim: list(dict.fromkeys(ids))[:10] for claim, ids in centers.items() if ids}
 
 
 def _own_facts(node: GraphNode) -> list[dict[str, Any]]:

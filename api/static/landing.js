@@ -18,8 +18,10 @@
     }
     return node;
   }
-  function viewLink(id, text) {
-    const params = new URLSearchParams({ center: id, depth: document.getElementById("depth").value });
+  function viewLink(centers, text, depth) {
+    const params = new URLSearchParams();
+    for (const center of [].concat(centers)) params.append("center", center);
+    params.set("depth", depth || document.getElementById("depth").value);
     return el("a", { href: config.viewPath + "?" + params.toString() }, text);
   }
   function badge(type) {
@@ -76,6 +78,13 @@
   // --- who said what about troop numbers ------------------------------------------------------
   const table = document.getElementById("who-said");
   const claimsStatus = document.getElementById("claims-status");
+  // A claim's network: its speaker and what it is about, one hop (the API centres on entities).
+  function claimView(claim) {
+    const centers = [];
+    if (claim.speaker && claim.speaker.id) centers.push(claim.speaker.id);
+    for (const about of claim.about || []) if (!centers.includes(about.id)) centers.push(about.id);
+    return centers.length ? viewLink(centers.slice(0, 10), "network", "1") : null;
+  }
   async function loadClaims() {
     try {
       const page = await getJSON(config.claimsPath, { about: "troops", limit: config.claimsLimit });
@@ -88,7 +97,7 @@
         const numbers = (claim.quantities || []).map(number).join("; ");
         body.append(el("tr", { "data-id": claim.id },
           el("td", { class: "date" }, article.published || ""),
-          el("td", {}, speaker.id ? viewLink(speaker.id, speaker.name) : speaker.name,
+          el("td", { class: "speaker" }, speaker.id ? viewLink(speaker.id, speaker.name) : speaker.name,
             speaker.role ? el("span", { class: "role" }, speaker.role) : null),
           el("td", {}, (claim.kind || "").toLowerCase()),
           el("td", { class: "num" }, numbers),
@@ -96,7 +105,7 @@
           el("td", { class: "sentence" }, sentence),
           el("td", { class: "links" },
             article.id ? el("a", { href: config.articlesPath + encodeURIComponent(article.id) }, "article") : null,
-            " ", viewLink(claim.id, "network"))));
+            " ", claimView(claim))));
       }
       table.hidden = rows.length === 0;
       claimsStatus.textContent = rows.length

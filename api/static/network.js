@@ -23,12 +23,12 @@
     return node;
   }
   function articleHref(id) { return data.articleBase + encodeURIComponent(id); }
-  function viewHref(id) {
+  function viewHref(centers) {
     const params = new URLSearchParams();
+    for (const center of centers) params.append("center", center);
     for (const [key, value] of Object.entries(data.query || {})) {
       if (key !== "center") for (const item of [].concat(value)) params.append(key, item);
     }
-    params.set("center", id);
     return data.viewBase + "?" + params.toString();
   }
   function definitions(pairs) {
@@ -88,9 +88,9 @@
         ["first seen", meta.firstSeen], ["last seen", meta.lastSeen], ["edges here", meta.degree],
       ]));
     }
-    if (withLinks) {
-      box.append(el("div", { class: "actions" },
-        el("a", { href: viewHref(meta.id) }, "Centre the view on this node"), " · id ", meta.id));
+    if (withLinks && meta.type !== "Article") {
+      const text = meta.type === "Claim" ? "Centre the view on its speaker and subjects" : "Centre the view on this node";
+      box.append(el("div", { class: "actions" }, el("a", { href: viewHref(meta.centers) }, text), " · id ", meta.id));
     }
     return box;
   }
@@ -174,7 +174,7 @@
     node.title = nodeContent(node.meta, false);
   }
   for (const edge of data.edges) {
-    original.set("e:" + edge.id, { color: edge.color });
+    original.set("e:" + edge.id, { color: edge.color, font: edge.font && edge.font.color ? edge.font.color : "#555" });
     edge.title = edgeContent(edge.meta, false);
   }
   const nodes = new vis.DataSet(data.nodes);
@@ -250,7 +250,7 @@
       if (current.hidden !== wantHidden || current.faded !== faded) {
         const color = faded ? { color: FADED_EDGE, highlight: FADED_EDGE, hover: FADED_EDGE } : original.get("e:" + edge.id).color;
         edgeUpdates.push({ id: edge.id, hidden: wantHidden, faded: faded, color: color,
-          font: faded ? { color: "rgba(0,0,0,0)", strokeColor: "rgba(0,0,0,0)" } : { color: "#555", strokeColor: "#ffffff" } });
+          font: faded ? { color: "rgba(0,0,0,0)", strokeColor: "rgba(0,0,0,0)" } : { color: original.get("e:" + edge.id).font, strokeColor: "#ffffff" } });
       }
     }
     nodes.update(nodeUpdates);
