@@ -450,10 +450,11 @@ class EntityAnnotator:
         span = doc[start:end]
         if _is_actor(span) and not _dateline(doc, start, end):
             return self._state(start, end, country, "seat")
-        if is_capital:
-            city = self.gaz.capital_city(country)
-            if city is not None:
-                return self._city(start, end, city, ambiguous=False)
+        # the capital, or another spelling of it ("Kiev"), as the city
+        cities = [c for c in self.gaz.city_candidates(span.text) if c.country == country.code]
+        city = self.gaz.capital_city(country) if is_capital else max(cities, key=lambda c: c.population, default=None)
+        if city is not None:
+            return self._city(start, end, city, ambiguous=False)
         if not is_capital and not (span.root.dep_ == "pobj" and span.root.head.lower_ in LOCATIVE_PREPS):
             return self._state(start, end, country, "seat")
         name = _text(doc, start, end)
