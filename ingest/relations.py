@@ -51,7 +51,12 @@ TRANSFER_VERBS = frozenset(
     station base post position commit""".split()
 )
 MOTION_VERBS = frozenset("arrive go head travel cross enter march sail land reach return move".split())
-STAY_VERBS = frozenset("stay remain camp gather mass assemble be".split())
+STAY_VERBS = frozenset("stay remain camp gather mass assemble be operate fight serve keep maintain".split())
+# Verbs that place only a named unit, never a state: "troops were in Russia", "units
+# operating in Kursk" (a state "fighting in Ukraine" is not a deployment we can locate)
+UNIT_ONLY_VERBS = frozenset("be operate fight serve".split())
+# Verbs whose object is what stays: "keeping British troops in Iraq"
+KEEPING_VERBS = frozenset("keep maintain".split())
 DEPLOYMENT_NOUNS = frozenset("deployment dispatch transfer arrival presence redeployment".split())
 PLACE_PREPS_TO = frozenset({"to", "into", "toward", "towards"})
 PLACE_PREPS_AT = frozenset({"in", "at", "inside", "near"})
@@ -82,6 +87,10 @@ EVENT_NOUNS = {
     "sanction": "sanctions announcement",
 }
 EVENT_VERBS = {"attack": "attack", "strike": "attack", "shell": "attack", "bomb": "attack", "invade": "invasion"}
+ARMED_MODIFIERS = frozenset(
+    """missile drone air rocket military terrorist suicide artillery chemical nuclear bomb ground
+    armed aerial naval militant insurgent""".split()
+)
 HOSTING_VERBS = frozenset("hold host convene attend chair join open call organise organize".split())
 SANCTION_VERBS = frozenset("impose announce slap unveil introduce adopt approve".split())
 
@@ -91,6 +100,11 @@ AREA_HEADS = frozenset(
     """area areas region regions zone coast coastline border borders east west north south part parts
     province oblast district territory port city town outskirts vicinity capital base bases
     peninsula""".split()
+)
+PLACE_HEAD_WORDS = AREA_HEADS | frozenset(
+    """square street road avenue bridge dam airport airbase base port harbour harbor island islands
+    mountains mountain river valley lake sea bay strait gulf county state republic oblast krai
+    village town city district quarter camp""".split()
 )
 PLACE_NOUNS = frozenset("city town village region province port district capital area oblast state".split())
 ANAPHOR_DETERMINERS = frozenset({"the", "these", "those", "some", "several", "many", "most", "all", "its", "their"})
@@ -351,9 +365,14 @@ def _theme_and_agent(ctx: _Context, verb: Token) -> tuple[Token | None, Token | 
     objects = _children(verb, ("dobj",))
     if passive:
         agent = next((p for a in _children(verb, ("agent",)) for p in _children(a, ("pobj",))), None)
-        return passive[0], agent
-    if lemma in TRANSFER_VERBS and objects:
+        theme = passive[0]
+        if theme.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+            theme = verb.head  # "troops who were sent to ..."
+        return theme, agent
+    if (lemma in TRANSFER_VERBS or lemma in KEEPING_VERBS) and objects:
         return objects[0], subject
+    if verb.dep_ in ("acl", "relcl") and subject is None and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head, None  # "British troops deployed in Iraq", "soldiers to be sent to Russia"
     if lemma in TRANSFER_VERBS and lemma not in MOTION_VERBS and subject is None:
         return None, None
     if subject is not None:
@@ -361,8 +380,6 @@ def _theme_and_agent(ctx: _Context, verb: Token) -> tuple[Token | None, Token | 
     # shared subject: "were moved to Vladivostok and are staying in ..." or "troops to be sent"
     if verb.dep_ == "conj":
         return _theme_and_agent(ctx, verb.head)
-    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
-        return verb.head, None
     if verb.dep_ in ("xcomp", "advcl"):
         head_objects = _children(verb.head, ("dobj",))
         return (head_objects[0] if head_objects else None), None
@@ -481,14 +498,17 @@ def _deployment(ctx: _Context, verb: Token) -> None:
     else:
         preps = PLACE_PREPS_TO | PLACE_PREPS_AT
     targets = _place_objects(ctx, verb, preps)
+    if not targets and (verb.pos_ == "NOUN" or lemma in STAY_VERBS):
+        # "the presence of US troops in Iraq", "keeping British troops in Iraq"
+        targets = _place_objects(ctx, theme, PLACE_PREPS_AT)
     if lemma in ("reach", "enter", "cross"):
         targets += [(p[0], p[1], verb) for obj in _children(verb, ("dobj",)) if (p := _location_of(ctx, obj))]
     if not targets:
         return
     source, confidence = _resolve_actor(ctx, theme, sentence)
     source_type = ctx.type_of(source)
-    if lemma == "be" and source_type != "Unit":
-        return  # "X is in Y" places only units: "troops were in Russia"
+    if lemma in UNIT_ONLY_VERBS and source_type != "Unit":
+        return
     quantity = _quantity_for(ctx, sentence, theme)
     if source_type != "Unit":
         # only "troops" named: the sending state is what the text says moved them
@@ -644,7 +664,7 @@ def _event_name(trigger: Token) -> str:
             words += [t for t in prep.subtree if not t.is_punct]
             break
     words.sort(key=lambda t: t.i)
-    return " ".join(t.text for t in words) if words else trigger.text
+    return " ".join(t.text for t in words if not t.is_space) or trigger.text
 
 
 def _make_event(ctx: _Context, kind: str, trigger: Token, sentence: int,
@@ -714,12 +734,30 @@ def _event(ctx: _Context, trigger: Token) -> None:
         if trigger.dep_ == "pobj" and trigger.head.lower_ in ("at", "during") and kind in ("summit", "meeting"):
             verb = trigger.head.head  # "told reporters at a summit of EU leaders"
             participants += [(e, "attendee") for e, _ in _actors_any(ctx, _children(verb, ("nsubj",)))]
-        place = next((p[0] for p in _place_objects(ctx, trigger, frozenset({"in", "at"}))), None)
+        place_preps = frozenset({"in", "at", "on"}) if kind == "attack" else frozenset({"in", "at"})
+        # "an attack on Kyiv" happens there; "an attack on Ukraine" targets a state (a participant)
+        place = next((p[0] for p in _place_objects(ctx, trigger, place_preps)
+                      if p[2].lower_ != "on" or ctx.type_of(p[0]) == "Place"), None)
         name = _event_name(trigger) if kind in ("summit", "meeting") else None
         if kind == "sanctions announcement" and not participants:
             return
+    if kind == "attack" and not _is_armed_attack(ctx, trigger, participants, place):
+        return  # "Kerry attacked Bush", "a late strike" (football): words, not arms
     times = _attached_times(ctx, sentence, trigger)
     _make_event(ctx, kind, trigger, sentence, participants, place, times[0] if times else None, name)
+
+
+def _is_armed_attack(ctx: _Context, trigger: Token, participants: list[tuple[str | None, str]], place: str | None) -> bool:
+    if any(child.lower_ in ARMED_MODIFIERS for child in trigger.children):
+        return True
+    types = {ctx.type_of(p) for p, _ in participants}
+    if "Unit" in types:
+        return True
+    targets = {ctx.type_of(p) for p, role in participants if role == "target"}
+    if place is not None:
+        targets.add("Place")
+    agents = {ctx.type_of(p) for p, role in participants if role == "agent"}
+    return bool(targets & {"State", "Place"}) and bool(agents & {"State", "Organization"}) and "Person" not in types
 
 
 def _actors_any(ctx: _Context, tokens: Iterable[Token]) -> list[tuple[str, Token]]:
@@ -738,7 +776,7 @@ def _located_in_text(ctx: _Context) -> None:
     """"Kursk in Russia", "Wonsan, on North Korea's east coast", "Russia's Kursk region",
     "the Kursk region of Russia"."""
     for span, place in ctx.mentions:
-        if ctx.type_of(place) != "Place":
+        if ctx.type_of(place) != "Place" or not _is_surely_a_place(ctx.entities[place], span):
             continue
         root = span.root
         candidates: list[tuple[Token, Token]] = []
@@ -760,6 +798,12 @@ def _located_in_text(ctx: _Context) -> None:
             if container is None or container[0] == place or prep.lower_ == "near":
                 continue
             ctx.add("LOCATED_IN", place, container[0], [span, prep, container[1]], "relations.location", 0.75)
+
+
+def _is_surely_a_place(entity: Entity, span: Span) -> bool:
+    """Geocoded, or named like a place ("Kursk region", "Leicester Square"): a name that only
+    the tagger calls a place ("Russia's Zvonareva") locates nothing."""
+    return entity.country is not None or entity.latitude is not None or span[-1].lower_ in PLACE_HEAD_WORDS
 
 
 def _located_in_geocoded(ctx: _Context) -> None:

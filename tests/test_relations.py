@@ -31,7 +31,7 @@ LEXICON = {
     "eastern Russia": ("place:eastern-russia", "Place", None, "RU"),
     "Wonsan": ("place:wonsan", "Place", None, "KP"),
     "Vladivostok": ("place:vladivostok", "Place", None, "RU"),
-    "Kursk": ("place:kursk", "Place", None, None),
+    "Kursk": ("place:kursk", "Place", None, "RU"),
     "Kursk region": ("place:kursk-region", "Place", None, None),
     "John Kirby": ("person:john-kirby", "Person", None, None),
     "Kirby": ("person:john-kirby", "Person", None, None),
@@ -40,6 +40,13 @@ LEXICON = {
     "European Union": ("organization:european-union", "Organization", None, None),
     "National Intelligence Service": ("organization:national-intelligence-service", "Organization", "state:south-korea", None),
     "South Korea": ("state:south-korea", "State", None, "KR"),
+    "US troops": ("unit:united-states:troops", "Unit", "state:united-states", None),
+    "British troops": ("unit:united-kingdom:troops", "Unit", "state:united-kingdom", None),
+    "Iraq": ("state:iraq", "State", None, "IQ"),
+    "Kyiv": ("place:kyiv", "Place", None, "UA"),
+    "Kerry": ("person:john-kerry", "Person", None, None),
+    "Bush": ("person:george-w-bush", "Person", None, None),
+    "Zvonareva": ("place:zvonareva", "Place", None, None),  # a person the tagger took for a place
 }
 
 
@@ -101,6 +108,13 @@ CASES = [
     ("Japan discussed cooperation on trade.", []),
     ("Kirby sent a letter to Putin.", []),
     ("Ukraine sent a delegation to Japan.", []),
+    ("The song attacks the presence of US troops in Iraq.",
+     [("DEPLOYED_TO", "unit:united-states:troops", "state:iraq")]),
+    ("British troops deployed in Iraq should be replaced.",
+     [("DEPLOYED_TO", "unit:united-kingdom:troops", "state:iraq")]),
+    ("Keeping British troops in Iraq could cost more.",
+     [("DEPLOYED_TO", "unit:united-kingdom:troops", "state:iraq")]),
+    ("Iraq was in turmoil and Ukraine was at war.", []),  # states are not placed by "be in"
     # "they" reaches back at most two sentences
     ("North Korean troops arrived in Vladivostok. Talks stalled. Markets fell. Prices rose. They then moved to Kursk.",
      [("DEPLOYED_TO", "unit:north-korea:troops", "place:vladivostok")]),
@@ -199,6 +213,11 @@ def test_located_in_on_a_coast(nlp):
     assert text[located.evidence.start:located.evidence.end] == "Wonsan, on North Korea"
 
 
+def test_located_in_needs_a_real_place(nlp):
+    relations, _ = _extract(nlp, "Russia's Zvonareva won in Moscow.")
+    assert [r for r in relations if r.source == "place:zvonareva"] == []
+
+
 def test_located_in_needs_the_state_in_the_article(nlp):
     relations, _ = _extract(nlp, "Troops gathered near Vladivostok.")
     assert [r for r in relations if r.type == "LOCATED_IN"] == []
@@ -211,6 +230,7 @@ def test_located_in_needs_the_state_in_the_article(nlp):
      {("state:russia", "agent"), ("state:ukraine", "target")}),
     ("Putin and Kim held a summit in Pyongyang.", "summit",
      {("person:vladimir-putin", "host"), ("person:kim-jong-un", "host")}),
+    ("Russia launched a missile attack on Kyiv.", "attack", {("state:russia", "agent")}),
     ("The European Union imposed new sanctions on Russia.", "sanctions announcement",
      {("organization:european-union", "agent"), ("state:russia", "target")}),
 ])
@@ -222,6 +242,11 @@ def test_events(nlp, text, kind, participants):
     assert found == participants
 
 
+def test_attack_is_located_at_its_target_place(nlp):
+    relations, (event,) = _extract(nlp, "Russia launched a missile attack on Kyiv.")
+    assert ("LOCATED_IN", event.id, "place:kyiv") in {(r.type, r.source, r.target) for r in relations}
+
+
 def test_invasion_time(nlp):
     _, events = _extract(nlp, "Russia invaded Ukraine in February 2022.")
     (event,) = events
@@ -230,6 +255,8 @@ def test_invasion_time(nlp):
 
 @pytest.mark.parametrize("text", [
     "The summit was cancelled.",  # no participant named
+    "Kerry attacked Bush over the economy.",  # words, not arms
+    "His late strike won the match for Ukraine.",
     "There were no attacks on Kyiv overnight.",
     "Sanctions are often debated.",
 ])
