@@ -66,16 +66,16 @@ CUE_LEXICON: dict[str, tuple[str, str]] = {
     "deny": (_DENIED, "co"), "dismiss": (_DENIED, "o"), "reject": (_DENIED, "o"),
     "refute": (_DENIED, "o"), "dispute": (_DENIED, "co"), "rebut": (_DENIED, "o"),
     "warn": (_WARNED, "cp"), "caution": (_WARNED, "c"),
-    "report": (_REPORTED, "c"),
+    "report": (_REPORTED, "co"),
     # assessment and cognition
     "assess": (_ASSESSED, "c"), "estimate": (_ASSESSED, "c"), "believe": (_ASSESSED, "c"),
     "judge": (_ASSESSED, "c"), "conclude": (_ASSESSED, "c"), "think": (_ASSESSED, "c"),
     "calculate": (_ASSESSED, "c"), "suspect": (_ASSESSED, "c"), "reckon": (_ASSESSED, "c"),
     "expect": (_ASSESSED, "cx"), "forecast": (_ASSESSED, "co"), "project": (_ASSESSED, "c"),
-    "find": (_ASSESSED, "c"), "doubt": (_ASSESSED, "c"),
+    "find": (_ASSESSED, "co"), "doubt": (_ASSESSED, "c"),
     "fear": (_ASSESSED, "c"), "hope": (_STATED, "cx"), "worry": (_ASSESSED, "c"),
     "know": (_ASSESSED, "c"), "learn": (_REPORTED, "c"), "refuse": (_STATED, "x"), "decline": (_STATED, "x"),
-    "show": (_REPORTED, "c"), "wonder": (_STATED, "c"), "question": (_STATED, "co"),
+    "show": (_REPORTED, "co"), "wonder": (_STATED, "c"), "question": (_STATED, "co"),
 }
 # Verbs of stance and of mental state: attributions in the wide sense that attribution corpora
 # annotate (PolNeAR does), but not claims (see CLAIM_LEMMAS).
@@ -309,10 +309,16 @@ def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list
         record["mixed"] = not record["direct"] and any(
             in_quote[i] >= 0 for s, e in record["content"] for i in range(s, e)
         )
+    # nested: reported inside what another source says ("Kirby said Moscow denied ...")
+    sentence_of = {t.i: n for n, sent in enumerate(doc.sents) for t in sent}
     for record in found:
         cue = record["cue"][0]
         record["nested"] = any(
-            other is not record and s <= cue < e for other in found for s, e in other["content"]
+            other is not record
+            and sentence_of[other["cue"][0]] == sentence_of[cue]
+            and s <= cue < e
+            for other in found
+            for s, e in other["content"]
         )
     found.sort(key=lambda r: r["cue"][0])
     return found
