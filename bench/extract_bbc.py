@@ -113,14 +113,16 @@ def report(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
+def write_section(path: Path, key: str, section: str) -> None:
+    """Replace the part of ``path`` between ``<!-- key:start -->`` and ``<!-- key:end -->``
+    (appended when missing): each benchmark owns its own part of docs/EVALUATION.md."""
+    start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
-    if SECTION in text:
-        before, rest = text.split(SECTION, 1)
-        after = rest[rest.find("\n## ") + 1:] if "\n## " in rest else ""
-        text = before + section + ("\n" + after if after else "")
+    block = f"{start}\n{section.rstrip()}\n\n{end}"
+    if start in text and end in text:
+        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
     else:
-        text = text.rstrip("\n") + "\n\n" + section
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
 
 
@@ -136,7 +138,7 @@ def main() -> int:
     section = report(result)
     print(section)
     if args.write_docs:
-        write_section(ROOT / "docs" / "EVALUATION.md", section)
+        write_section(ROOT / "docs" / "EVALUATION.md", "entities-bbc", section)
     return 1 if result["crashes"] else 0
 
 

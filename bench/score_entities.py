@@ -235,9 +235,10 @@ def main() -> int:
     section = report(result, args.verbose)
     print(section)
     if args.write_docs:
-        from bench.extract_bbc import write_section
+        sys.path.insert(0, str(ROOT / "bench"))
+        from extract_bbc import write_section
 
-        write_section(ROOT / "docs" / "EVALUATION.md", section)
+        write_section(ROOT / "docs" / "EVALUATION.md", "entities-samples", section)
     return 0
 
 
