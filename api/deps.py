@@ -88,6 +88,8 @@ class StoreHolder:
 
     def get(self) -> GraphStore:
         if self.store is not None:
+            if self.last_error is not None and time.monotonic() - self._last_attempt < self.retry_interval:
+                raise self.last_error  # the store just failed: answer 503 at once, not after the driver's retries
             return self.store
         with self._lock:
             if self.store is not None:
@@ -113,6 +115,12 @@ class StoreHolder:
                 f"the graph store is not reachable ({target}): {error.message}",
                 {"store": target, "cause": error.code},
             )
+
+    def mark_down(self, error: StoreUnavailable) -> None:
+        """The store stopped answering during a request: for ``retry_interval`` s, further requests
+        get 503 at once; the next one after that tries the store again."""
+        self.last_error = error
+        self._last_attempt = time.monotonic()
 
     def close(self) -> None:
         if self.store is not None and self.owned:

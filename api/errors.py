@@ -54,6 +54,9 @@ def _jsonable(value: Any) -> Any:
 
 
 async def _newsgraph_error(request: Request, error: NewsgraphError) -> JSONResponse:
+    holder = getattr(request.app.state, "store_holder", None)
+    if isinstance(error, StoreUnavailable) and holder is not None and error is not holder.last_error:
+        holder.mark_down(error)
     if error.http_status >= 500 and not isinstance(error, StoreUnavailable):
         log.error("%s %s failed: %s %s", request.method, request.url.path, error.code, error.message)
     return error_response(error.http_status, error.code, error.message, _jsonable(error.details))
@@ -80,11 +83,10 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
 
 
 async def _store_gone(request: Request, error: Exception) -> JSONResponse:
-    return error_response(
-        503, StoreUnavailable.code,
-        f"the graph store stopped answering while serving {request.url.path}: {type(error).__name__}",
-        {"retry": True},
+    gone = StoreUnavailable(
+        f"the graph store stopped answering while serving {request.url.path}: {type(error).__name__}", {"retry": True}
     )
+    return await _newsgraph_error(request, gone)
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:

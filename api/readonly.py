@@ -27,9 +27,14 @@ import neo4j.graph
 import neo4j.spatial
 import neo4j.time
 
-from graph.errors import InvalidQuery, QueryRefused, QueryTimeout, StoreUnavailable
+from graph.errors import InvalidQuery, NewsgraphError, QueryRefused, QueryTimeout, StoreUnavailable
 
 MAX_CONCURRENT = 2
+
+
+class CypherBusy(NewsgraphError):
+    code = "NG123"
+    http_status = 429
 
 WRITE_KEYWORDS = frozenset({
     "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "LOAD", "CSV", "FOREACH",
@@ -194,7 +199,7 @@ class ReadOnlyRunner:
     def run(self, store, text: str, parameters: dict[str, Any], *, row_cap: int, timeout: float) -> CypherResult:
         statement = check_statement(text)
         if not self._slots.acquire(blocking=False):
-            raise StoreUnavailable(
+            raise CypherBusy(
                 f"{MAX_CONCURRENT} read-only Cypher statements are already running; retry shortly",
                 {"retry": True},
             )

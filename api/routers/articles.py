@@ -5,7 +5,7 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from api import reads
 from api.deps import MAX_BATCH_ARTICLES, ApiKeyDep, StoreDep
@@ -21,7 +21,7 @@ class UnsupportedMediaType(NewsgraphError):
 
 
 _FORMATS = {"application/json": "json", "text/plain": "text", "text/markdown": "markdown", "text/html": "html"}
-_JSON_BODY: TypeAdapter = TypeAdapter(ArticleIn | ArticleBatchIn | list[ArticleIn])
+_JSON_BODY: TypeAdapter = TypeAdapter(ArticleIn | ArticleBatchIn | Annotated[list[ArticleIn], Field(min_length=1)])
 
 
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:
