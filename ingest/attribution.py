@@ -142,7 +142,6 @@ _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
 _STRAIGHT = '"'
 _MAX_QUOTE_CHARS = 3000
-_PARAGRAPH = re.compile(r"\n")
 
 
 @dataclass(frozen=True)
@@ -222,14 +221,8 @@ def find_quotes(text: str, max_chars: int = _MAX_QUOTE_CHARS) -> list[tuple[int,
         for i in range(first, p_end):
             ch = text[i]
             if ch in _OPEN_DOUBLE or (ch == _STRAIGHT and _opens(text, i)):
-                if open_at is None:
-                    open_at = i
-                elif i > 0 and text[i - 1] in ".,!?:;" and ch == _STRAIGHT:
-                    # '"Yes." "No."' written without space: a close after punctuation
-                    quotes.append((open_at, _mark_end(text, i)))
-                    open_at = None
-                else:
-                    open_at = i  # an opening mark while open: the earlier one was stray
+                # an opening mark while one is open: the earlier one was stray
+                open_at = i
             elif ch in _CLOSE_DOUBLE or ch == _STRAIGHT:
                 if open_at is not None:
                     quotes.append((open_at, _mark_end(text, i)))
@@ -368,9 +361,6 @@ def _verb_cue(verb: Token) -> dict | None:
             content_tokens.append(child)
         elif dep == "prep" and lemma in ("accuse", "describe", "call") and child.lower_ in ("of", "as"):
             content_tokens.append(child)
-    for child in verb.children:
-        if child.dep_ == "ccomp" and "c" not in complements and lemma in ("tell", "ask"):
-            content_tokens.append(child)
     rule = "verb"
     trailing = _trailing_speaker(verb) if lemma in CUE_LEXICON else None
     if trailing is not None:
@@ -508,6 +498,8 @@ def _prepositional(token: Token, cue_end: int, pobj: Token, lemma: str, kind: st
 def _noun_cue(noun: Token) -> dict | None:
     """'the claim that ...'; with an owner, also 'Pence's call for a special prosecutor'."""
     source = next((c for c in noun.children if c.dep_ == "poss"), None)
+    by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+    by_object = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
     content_token = None
     for c in noun.children:
         if c.dep_ in ("acl", "ccomp", "appos") and any(
@@ -533,7 +525,11 @@ def _noun_cue(noun: Token) -> dict | None:
         "cue": [noun.i, noun.i + 1],
         "lemma": lemma,
         "kind": CUE_NOUNS[lemma],
-        "source": [source.left_edge.i, source.i + 1] if source is not None else None,
+        "source": (
+            [source.left_edge.i, source.i + 1] if source is not None
+            else [by_object.left_edge.i, by_object.right_edge.i + 1] if by_object is not None
+            else None
+        ),
         "content": [list(content)],
         "negated": any(c.dep_ == "neg" for c in noun.children),
         "rule": "noun",

@@ -60,6 +60,9 @@ CASES = [
     ("She insisted that nothing had changed.", "insisted", "She", "that nothing had changed", False),
     ("The spokesman confirmed that 500 soldiers were wounded.", "confirmed", "The spokesman",
      "that 500 soldiers were wounded", False),
+    # a noun cue with its agent
+    ("She did not address the estimate by South Korea's spy agency that 10,000 troops would go.",
+     "estimate", "South Korea's spy agency", "that 10,000 troops would go", False),
     # mixed quote: an indirect claim with a quoted fragment
     ("He said the plan was “a disaster” for the region.", "said", "He",
      "the plan was “a disaster” for the region", False),
