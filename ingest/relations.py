@@ -108,6 +108,11 @@ PLACE_HEAD_WORDS = AREA_HEADS | frozenset(
 )
 PLACE_NOUNS = frozenset("city town village region province port district capital area oblast state".split())
 ANAPHOR_DETERMINERS = frozenset({"the", "these", "those", "some", "several", "many", "most", "all", "its", "their"})
+# "the soldiers came from the 11th Corps", "troops drawn largely from the 11th Corps"
+MEMBERSHIP_VERBS = frozenset("come draw recruit select pick take hail".split())
+FORMATION_WORDS = frozenset(
+    "corps brigade brigades division divisions regiment regiments battalion battalions army fleet guard guards company".split()
+)
 ACTOR_TYPES = frozenset({"State", "Organization", "Person", "Unit", "Source"})
 LOCATION_TYPES = frozenset({"Place", "State"})
 
@@ -291,6 +296,9 @@ def relations_from_doc(doc: Doc, article: Article, entities: list[Entity]) -> tu
             _alignment(ctx, token)
         if (token.pos_ == "NOUN" and token.lower_ in EVENT_NOUNS) or (token.pos_ == "VERB" and lemma in EVENT_VERBS):
             _event(ctx, token)
+        if lemma in MEMBERSHIP_VERBS and token.pos_ == "VERB":
+            _drawn_from(ctx, token)
+    _unit_of_unit(ctx)
     _located_in_text(ctx)
     _part_of(ctx)
     _holds_role(ctx, doc, entities)
@@ -768,6 +776,59 @@ def _actors_any(ctx: _Context, tokens: Iterable[Token]) -> list[tuple[str, Token
             if entity and ctx.type_of(entity) in ACTOR_TYPES:
                 found.append((entity, conjunct))
     return found
+
+
+# --- units within units -----------------------------------------------------------------------
+
+def _is_formation(ctx: _Context, entity_id: str | None) -> bool:
+    entity = ctx.entities.get(entity_id) if entity_id else None
+    return entity is not None and entity.type == "Unit" and entity.name.split()[-1].lower() in FORMATION_WORDS
+
+
+def _drawn_from(ctx: _Context, verb: Token) -> None:
+    if _is_negated(verb):
+        return
+    sentence = ctx.sentence_index(verb)
+    containers = [(c, p) for prep in _children(verb, ("prep",)) if prep.lower_ == "from"
+                  for p in _children(prep, ("pobj",)) if _is_formation(ctx, c := ctx.entity(p))]
+    if not containers:
+        return
+    container, container_token = containers[0]
+    member, confidence = None, 0.0
+    for subject in _children(verb, ("nsubj", "nsubjpass")):
+        member, confidence = _resolve_actor(ctx, subject, sentence)
+        if ctx.type_of(member) == "Unit":
+            break
+        member = None
+    if member is None:
+        # the parser often loses the subject of "are drawn from": the nearest unit before the verb
+        sent = ctx.sentences[sentence]
+        before = [(span, e) for span, e in ctx.mentions
+                  if sent.start <= span.start and span.end <= verb.i and ctx.type_of(e) == "Unit"]
+        if not before:
+            return
+        member, confidence = before[-1][1], 0.6
+        subject_span = before[-1][0]
+    else:
+        subject_span = None
+    if member == container:
+        return
+    ctx.add("PART_OF", member, container, [subject_span or verb, verb, container_token], "relations.membership",
+            confidence)
+
+
+def _unit_of_unit(ctx: _Context) -> None:
+    """"the special forces of the 11th Corps": a unit, "of", a named formation."""
+    for index, (span, unit) in enumerate(ctx.mentions):
+        if ctx.type_of(unit) != "Unit":
+            continue
+        words = [t.lower_ for t in ctx.doc[span.end:span.end + 2]]
+        if not words or words[0] != "of":
+            continue
+        offset = 2 if words[1:] == ["the"] else 1
+        for other, container in ctx.mentions[index + 1:index + 4]:
+            if other.start == span.end + offset and container != unit and _is_formation(ctx, container):
+                ctx.add("PART_OF", unit, container, [span, other], "relations.membership", 0.75)
 
 
 # --- located in -----------------------------------------------------------------------------

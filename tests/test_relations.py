@@ -213,6 +213,22 @@ def test_located_in_on_a_coast(nlp):
     assert text[located.evidence.start:located.evidence.end] == "Wonsan, on North Korea"
 
 
+@pytest.mark.parametrize("text, member", [
+    ("North Korean troops arrived in Vladivostok. The soldiers came from the 11th Corps.", "unit:north-korea:troops"),
+    ("Choi said the special forces of the 11th Corps train for raids.", "unit:north-korea:special-forces"),
+    ("The North Korean troops now training in Russia are drawn largely from the 11th Corps.", "unit:north-korea:troops"),
+])
+def test_unit_part_of_a_formation(nlp, text, member):
+    relations, _ = _extract(nlp, text)
+    found = {(r.source, r.target) for r in relations if r.type == "PART_OF" and r.target == "unit:north-korea:11th-corps"}
+    assert found == {(member, "unit:north-korea:11th-corps")}
+
+
+def test_no_membership_from_a_place(nlp):
+    relations, _ = _extract(nlp, "The 11th Corps came from Wonsan.")
+    assert [r for r in relations if r.type == "PART_OF"] == []
+
+
 def test_located_in_needs_a_real_place(nlp):
     relations, _ = _extract(nlp, "Russia's Zvonareva won in Moscow.")
     assert [r for r in relations if r.source == "place:zvonareva"] == []
