@@ -120,7 +120,13 @@ class GraphStore:
         else:
             uri, user, password = self.settings.neo4j_uri, self.settings.neo4j_user, self.settings.neo4j_password
             http_url = f"http://{urlsplit(uri).hostname or '127.0.0.1'}:{ARCADEDB_HTTP_PORT}"
-        self.driver = connect(uri, user, password, self.database)
+        try:
+            self.driver = connect(uri, user, password, self.database)
+        except StoreAuthError as error:
+            if self.server is None:
+                raise
+            path = self.settings.home / embedded.PASSWORD_FILE
+            raise StoreAuthError(f"{error.message} (the password in {path} no longer matches the store's)", error.details) from error
         self.uri = uri
         self.agent = self.driver.get_server_info().agent
         self.dialect = dialects.for_agent(self.agent, http_url=http_url, user=user, password=password)
