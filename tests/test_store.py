@@ -228,6 +228,7 @@ def test_a_uri_that_is_not_bolt_is_refused():
         ("MATCH (e:Entity {id: $id}) RETURN e", False, False),
         ("MATCH (e:Entity) WHERE e.name = 'Set Delete Merge' RETURN e // create nothing", False, False),
         ("MATCH (e:Entity) RETURN e.`set` AS x", False, False),
+        ("MATCH (e:Entity) WHERE e.delete = $merge RETURN e.set AS x", False, False),
         ("SHOW INDEXES YIELD name RETURN name", False, False),
         ("MERGE (e:Entity {id: $id})", True, False),
         ("MATCH (e) detach delete e", True, False),
