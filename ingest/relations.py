@@ -21,6 +21,8 @@ Extractors (the evidence names them; ``EXTRACTOR_VERSION`` versions them all):
 - ``relations.training``: ``TRAINING_AT`` from "train(ing) at/in".
 - ``relations.affiliation``: ``PART_OF`` Unit/Organization -> the state or organisation it
   belongs to (the entity's ``affiliation``, which the entities extractor reads from the text).
+- ``relations.membership``: ``PART_OF`` Unit -> named formation ("the soldiers came from the
+  11th Corps", "troops drawn from ...", "the special forces of the 11th Corps").
 - ``relations.role``: ``HOLDS_ROLE {title}`` from :func:`ingest.entities.roles_from_doc`.
 - ``relations.location``: ``LOCATED_IN`` from "X in Y", "X, on Y's coast", "Y's X region"
   (text) and from the geocoded country of a place when that state is named in the article.
@@ -29,7 +31,13 @@ Extractors (the evidence names them; ``EXTRACTOR_VERSION`` versions them all):
   trigger names ("cooperation between Moscow and Pyongyang", "X and Y signed a defence treaty").
 - ``relations.event``: ``Event`` entities for deployments, training, summits/meetings,
   attacks, invasions and sanctions, each created only for a trigger with at least one
-  participant, with ``PARTICIPATED_IN`` edges and the event's ``LOCATED_IN`` place.
+  participant, with ``PARTICIPATED_IN`` edges (``role``: sender, deployed, trainee, agent,
+  target, host, attendee) and the event's ``LOCATED_IN`` place.  Event ids are
+  ``event:<kind>:<article id>:<character offset of the trigger>``: stable for a given text.
+
+Relations are read from the text only; who reported them is the claims extractor's business:
+``attributed_to`` is a hint, and :func:`link_relations_to_claims` sets ``claim_id`` once the
+claims are known.
 """
 from __future__ import annotations
 
@@ -40,7 +48,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from graph.model import Article, Entity, Evidence, Mention, Quantity, Relation, TimeExpression
+from graph.model import Article, Claim, Entity, Evidence, Mention, Quantity, Relation, TimeExpression
 from ingest.quantities import CONTEXT_TROOP_NOUNS, TROOP_NOUNS, find_quantities
 from ingest.timex import find_times
 
@@ -315,6 +323,26 @@ def _deduplicated(relations: list[Relation]) -> list[Relation]:
         if key not in best or relation.evidence.confidence > best[key].evidence.confidence:
             best[key] = relation
     return list(best.values())
+
+
+def link_relations_to_claims(relations: list[Relation], claims: list[Claim]) -> list[Relation]:
+    """The relations with ``claim_id`` set where the relation was read from a claim's content:
+    same sentence, and at least half of the relation's supporting text inside the content.
+    Called after the claims extractor (it runs after this one); relations outside any claim
+    keep ``claim_id=None``."""
+    linked = []
+    for relation in relations:
+        evidence = relation.evidence
+        length = max(1, evidence.end - evidence.start)
+        best, best_overlap = None, 0
+        for claim in claims:
+            if claim.article_id != evidence.article_id:
+                continue
+            overlap = min(evidence.end, claim.content.end) - max(evidence.start, claim.content.start)
+            if overlap * 2 >= length and overlap > best_overlap:
+                best, best_overlap = claim.id, overlap
+        linked.append(relation.model_copy(update={"claim_id": best}) if best else relation)
+    return linked
 
 
 # --- places -------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from graph.model import Article, Entity, Mention
+from graph.model import Article, Claim, Cue, Entity, Mention, Span, SpeakerRef
 from ingest.entities import entities_from_doc
-from ingest.relations import EXTRACTOR_VERSION, relations_from_doc
+from ingest.relations import EXTRACTOR_VERSION, link_relations_to_claims, relations_from_doc
 
 PUBLISHED = dt.date(2024, 10, 18)
 
@@ -299,6 +299,25 @@ def test_doc_and_article_must_match(nlp):
     article = Article(id="a1", title="t", text="One text.", published=PUBLISHED)
     with pytest.raises(ValueError, match="a1"):
         relations_from_doc(nlp("Another text."), article, [])
+
+
+def _claim(claim_id: str, text: str, content: str) -> Claim:
+    start = text.index(content)
+    return Claim(
+        id=claim_id, kind="STATED", speaker=SpeakerRef(text="Kirby", start=0, end=5, name="Kirby"),
+        cue=Cue(text="said", start=0, end=4, lemma="say"), content=Span(text=content, start=start, end=start + len(content)),
+        direct=False, sentence=0, confidence=0.9, article_id="a1", extractor="test", extractor_version="1",
+    )
+
+
+def test_relations_link_to_the_claim_they_were_read_from(nlp):
+    text = "Kirby said North Korean troops were sent to Vladivostok. North Korea and Russia signed a defence treaty."
+    relations, _ = _extract(nlp, text)
+    claims = [_claim("c1", text, "North Korean troops were sent to Vladivostok"),
+              _claim("c2", text, "a defence treaty")]
+    linked = {(r.type, r.claim_id) for r in link_relations_to_claims(relations, claims)}
+    assert ("DEPLOYED_TO", "c1") in linked
+    assert ("ALLIED_WITH", None) in linked  # its support is mostly outside "a defence treaty"
 
 
 # --- golden: the sample corpus through the real pipeline ------------------------------------
