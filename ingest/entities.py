@@ -337,6 +337,7 @@ class EntityAnnotator:
         self.gaz: Gazetteer = load_gazetteer()
         self.common = _common_words(nlp, ("verb", "adj", "adv"))
         self.common_verbs = _common_words(nlp, ("verb", "adv"))
+        self.common_nouns = _common_words(nlp, ("noun",))
         self.state_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.acronym_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         names = list(self.gaz.country_keys) + list(self.gaz.demonym_keys) + list(self.gaz.seat_keys) \
@@ -528,8 +529,9 @@ class EntityAnnotator:
         if key in self.gaz.regions and not big_city:  # "New York" is the city
             name, code = self.gaz.regions[key]
             return [_Candidate(start, end, "Place", name, entity_id("Place", name), country=code)]
-        if end - start == 1 and doc[start].lower_ in self.common and not self.gaz.city_candidates(text):
-            return []
+        if end - start == 1 and (doc[start].lower_ in self.common or doc[start].tag_ == "NNS") \
+                and not self._known_name(text):
+            return []  # "Review", "Songs": headline words
         cand = _Candidate(start, end, "Place", text, entity_id("Place", text))
         if label in ("GPE", "LOC", "FAC") and self.gaz.city_candidates(text):
             cand.geocode = text
@@ -567,7 +569,11 @@ class EntityAnnotator:
                 cand = _Candidate(start, end, "Place", text, entity_id("Place", text), geocode=text)
                 cand.extra["person_surname"] = True  # a known person's surname wins (see resolution)
                 return [cand]
-        return [_Candidate(start, end, "Person", text)]
+        cand = _Candidate(start, end, "Person", text)
+        # "Robot", "Premiership": a one-word "person" that is a dictionary noun only stands
+        # when it is the surname of a full name in the article (checked in resolution)
+        cand.extra["common"] = end - start == 1 and doc[start].lower_ in self.common_nouns
+        return [cand]
 
     def _org(self, doc: Doc, start: int, end: int) -> list[_Candidate]:
         tokens = doc[start:end]
@@ -885,6 +891,9 @@ class EntityAnnotator:
                     continue
                 if matches:
                     cand.name = matches.pop()
+                elif cand.extra.get("common"):
+                    cand.id = ""
+                    continue
             cand.id = entity_id("Person", cand.name)
         surnames = {w for words in full.values() for w in (words[0], words[-1])}
         for cand in cands:
@@ -1073,6 +1082,7 @@ def entities_from_doc(doc: Doc, article: Article) -> list[Entity]:
     info = doc._.get(INFO_EXTENSION) or {}
     sentence_of = _sentence_index(doc)
     entities: dict[str, Entity] = {}
+    seen: set[tuple[str, int, int]] = set()
     for span in doc.spans.get(SPAN_KEY, ()):
         meta = info.get(span.kb_id_)
         if meta is None:
@@ -1091,6 +1101,9 @@ def entities_from_doc(doc: Doc, article: Article) -> list[Entity]:
         if match and span.end - span.start >= 1 and text[:match.start()].strip():
             end -= len(match.group(0))
             text = article.text[start:end]
+        if (span.kb_id_, start, end) in seen:
+            continue
+        seen.add((span.kb_id_, start, end))
         entity.mentions.append(Mention(text=text, start=start, end=end, sentence=sentence_of(start)))
         alias = text[4:] if text.lower().startswith("the ") else text
         if alias != entity.name and alias not in entity.aliases:
