@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import re
 import statistics
@@ -97,7 +98,8 @@ def measure(sizes: list[int], repeats: int) -> list[dict]:
         path = workdir / f"view-{size}.html"
         path.write_text(html, encoding="utf-8")
         pages[size] = {"path": path, "nodes": len(subgraph.nodes), "edges": len(subgraph.edges),
-                       "render_ms": render_ms, "html_kb": len(html.encode()) / 1024, "layout": [], "load": []}
+                       "render_ms": render_ms, "html_kb": len(html.encode()) / 1024, "layout": [], "load": [],
+                       "redraw": [], "restyle": []}
     with chromium() as driver:
         driver.set_page_load_timeout(300)
         for _ in range(repeats):
@@ -110,8 +112,18 @@ def measure(sizes: list[int], repeats: int) -> list[dict]:
                     " v.network.physics.physicsEnabled]")
                 if physics:
                     raise AssertionError(f"physics still running after stabilisation at {size} nodes")
+                # after the layout: one full canvas redraw (what every hover or drag costs) and
+                # one filter change (restyling every node and edge), each timed in the page
+                redraw, restyle = driver.execute_script(
+                    "const v = window.newsgraphView; let t = performance.now();"
+                    "for (let i = 0; i < 5; i++) v.network.renderer._redraw(); const redraw = (performance.now() - t) / 5;"
+                    "const s = document.getElementById('outlet'); s.value = s.options[1].value;"
+                    "t = performance.now(); v.restyle(); const restyle = performance.now() - t;"
+                    "s.value = ''; v.restyle(); return [redraw, restyle];")
                 page["layout"].append(layout)
                 page["load"].append(stable_at)
+                page["redraw"].append(redraw)
+                page["restyle"].append(restyle)
                 page["iterations"] = iterations
         version = driver.capabilities.get("browserVersion", "?")
     results = []
@@ -121,37 +133,43 @@ def measure(sizes: list[int], repeats: int) -> list[dict]:
             "size": size, "nodes": page["nodes"], "edges": page["edges"], "iterations": page["iterations"],
             "render_ms": page["render_ms"], "html_kb": page["html_kb"],
             "layout_ms": statistics.median(page["layout"]), "load_ms": statistics.median(page["load"]),
+            "redraw_ms": statistics.median(page["redraw"]), "restyle_ms": statistics.median(page["restyle"]),
             "layout_all": page["layout"], "browser": version,
         })
     return results
 
 
-def section(results: list[dict], repeats: int) -> str:
+def section(results: list[dict], repeats: int, load: float) -> str:
     lines = [
         SECTION,
         "",
         f"`bench/view.py`, {dt.date.today().isoformat()}: synthetic subgraphs shaped like ours, rendered by",
         "`render_network` and opened from a file in headless Chromium "
-        f"{results[0]['browser']} (2 cores, shared machine); median of {repeats} loads per size,",
-        "sizes interleaved in one browser. *Layout* is from `new vis.Network` to the end of the",
-        "bounded stabilisation, when the page switches physics off; *page* is from navigation start",
-        "to that moment (parse of the inlined vis-network, data, layout).",
+        f"{results[0]['browser']} (2 cores shared with other work: load average {load:.1f});",
+        f"median of {repeats} loads per size, sizes interleaved in one browser. *Layout* is from",
+        "`new vis.Network` to the end of the bounded stabilisation, when the page switches physics",
+        "off; *page* is from navigation start to that moment (parse of the inlined vis-network, data,",
+        "layout). *Redraw* is one full canvas repaint after the layout (what a hover or drag costs);",
+        "*filter* is restyling every node and edge for an outlet filter.",
         "",
-        "| nodes | edges | stabilisation iterations | render_network (ms) | HTML (KB) | layout (ms) | page to stable (ms) | layout, each run (ms) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| nodes | edges | stabilisation iterations | render_network (ms) | HTML (KB) | layout (ms) | page to stable (ms) | redraw (ms) | filter (ms) | layout, each run (ms) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         runs = ", ".join(f"{v:.0f}" for v in r["layout_all"])
         lines.append(
             f"| {r['nodes']} | {r['edges']} | {r['iterations']} | {r['render_ms']:.0f} | {r['html_kb']:.0f} | "
-            f"{r['layout_ms']:.0f} | {r['load_ms']:.0f} | {runs} |"
+            f"{r['layout_ms']:.0f} | {r['load_ms']:.0f} | {r['redraw_ms']:.0f} | {r['restyle_ms']:.0f} | {runs} |"
         )
     lines += [
         "",
-        "Above 150 nodes the page skips vis-network's `improvedLayout` (Kamada-Kawai seeding, slow at",
-        "this size), draws straight edges, hides edges while dragging and caps stabilisation at 400",
-        "iterations; after it, physics is off and the graph stays put. Filters restyle nodes in place",
-        "(fade or hide), so they never start the layout again.",
+        "Up to 150 nodes the layout may run 1,000 iterations (it usually settles sooner) after",
+        "vis-network's `improvedLayout` seeding. Above that the page skips the seeding (Kamada-Kawai,",
+        "slow at this size), draws straight edges, hides edges while dragging and gives the physics",
+        "150,000 / nodes iterations (between 100 and 400), because an iteration costs ~20-25 ms at",
+        "1,000 nodes here; \"Lay out again\" runs another round on demand. After the layout physics",
+        "is off and the graph stays put; filters restyle nodes in place (fade or hide), so they never",
+        "start the layout again.",
         "",
     ]
     return "\n".join(lines)
@@ -173,8 +191,9 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/PERFORMANCE.md alone")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     results = measure(args.sizes, args.repeats)
-    text = section(results, args.repeats)
+    text = section(results, args.repeats, load)
     print(text)
     if not args.no_write:
         write_section(text)
