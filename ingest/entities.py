@@ -187,6 +187,12 @@ ORG_HEAD_WORDS = frozenset(
     university college school hospital agency authority office department police service
     association federation union league club company""".split()
 )
+# Nouns a firm's name modifies and a person's name does not ("Yukos shares", "Gazprom boss").
+FIRM_NOUNS = frozenset(
+    """share stock stake firm company unit subsidiary boss chief executive founder owner group
+    deal bid takeover asset sale shareholder management headquarters office plant factory
+    customer product brand price profit revenue debt bankruptcy""".split()
+)
 # The last word of a company or club name that spaCy took for a person ("Manchester United").
 ORG_SUFFIXES = frozenset(
     """united city rovers wanderers athletic group holdings bank corp corporation inc ltd plc
@@ -195,8 +201,8 @@ ORG_SUFFIXES = frozenset(
 )
 # Organisation heads in "Russia's foreign ministry", "South Korea's spy agency".
 BODY_HEADS = frozenset(
-    """ministry agency service office embassy parliament council committee department cabinet
-    intelligence media court commission legislature senate congress bank""".split()
+    """ministry agency service office embassy parliament department cabinet intelligence
+    legislature senate congress""".split()
 )
 STATE_BODY_HEADS = frozenset("government administration regime authorities leadership".split())
 # Function words shared by a generic body and the named organisation it refers to.
@@ -767,6 +773,8 @@ class EntityAnnotator:
             words = [t for t in words if t.tag_ != "POS"]
             lowers = [t.lower_ for t in words]
             state_id = cand.id
+            if any(t.dep_ == "det" and t.lower_ in ("a", "an", "another", "one", "some") for t in head.children):
+                continue  # "a Russian court": one of many, not a named body
             if head.lower_ in STATE_BODY_HEADS and len(words) == 1:
                 out.append(_Candidate(cand.start, head.i + 1, "State", cand.name, state_id, country=cand.country))
             elif head.lower_ in BODY_HEADS:
@@ -894,7 +902,19 @@ class EntityAnnotator:
                 elif cand.extra.get("common"):
                     cand.id = ""
                     continue
+                else:
+                    cand.extra["lone"] = True
             cand.id = entity_id("Person", cand.name)
+        # A one-word "person" never named in full that the text treats as a firm ("the Yukos
+        # unit", "Yukos shares", "Gazprom boss") is an organisation, in all its mentions.
+        firms = {
+            c.name for c in people if c.extra.get("lone") and any(
+                t.dep_ == "det" for t in doc[c.start].children) or (
+                c.extra.get("lone") and doc[c.end - 1].dep_ == "compound" and doc[c.end - 1].head.lemma_ in FIRM_NOUNS)
+        }
+        for cand in people:
+            if cand.extra.get("lone") and cand.name in firms:
+                cand.type, cand.id = "Organization", entity_id("Organization", cand.name)
         surnames = {w for words in full.values() for w in (words[0], words[-1])}
         for cand in cands:
             # "Choi said" tagged ORG, "Vladivostok" tagged PERSON: a name part of a person here
