@@ -144,10 +144,16 @@ class GraphStore:
 
     def _session(self) -> neo4j.Session:
         """A session on our database. An embedded server that died (kill -9) since the last call
-        is noticed here (its pid is gone) and restarted on the same data before going on."""
+        is noticed here (its pid is gone) and restarted on the same data before going on; one
+        stopped on purpose (its state file removed) stays stopped."""
         if self.server is not None and not embedded.pid_is_server(self.server.pid):
             with self._reconnecting:
                 if not embedded.pid_is_server(self.server.pid):
+                    if embedded.read_state(self.settings.home) is None:
+                        raise StoreUnavailable(
+                            f"the embedded store in {self.settings.home} was stopped; `newsgraph store start` starts it again",
+                            {"home": str(self.settings.home), "uri": self.uri},
+                        )
                     self.driver.close()
                     self.server = embedded.ensure_running(self.settings.home, self.database)
                     self._connect()

@@ -92,9 +92,9 @@ def test_concurrent_starts_share_one_server_which_stops_cleanly(home):
     assert all(f"pid {state.pid}," in output for output in outputs), outputs
     assert server_pids(home) == [state.pid]
 
-    with GraphStore.open(embedded_settings(home)) as store:  # a third process reuses it too
-        assert store.server.pid == state.pid
-        assert store.uri == f"bolt://127.0.0.1:{state.bolt_port}"
+    store = GraphStore.open(embedded_settings(home))  # a third process reuses it too
+    assert store.server.pid == state.pid
+    assert store.uri == f"bolt://127.0.0.1:{state.bolt_port}"
     assert server_pids(home) == [state.pid]
 
     status = cli("store", "status", "--json", env=env)
@@ -107,6 +107,10 @@ def test_concurrent_starts_share_one_server_which_stops_cleanly(home):
     assert not (home / embedded.STATE_FILE).exists()
     assert server_pids(home) == []
     assert "server stopped" in (home / embedded.LOG_FILE).read_text()  # SIGTERM ran the clean stop
+    with pytest.raises(StoreUnavailable, match="was stopped"):  # stopped on purpose: no restart
+        store.query("store_ping")
+    store.close()
+    assert server_pids(home) == []
 
     not_running = cli("store", "status", env=env)
     assert not_running.returncode == 3
