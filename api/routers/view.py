@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from api.routers.graph import subgraph as read_subgraph
 from api.view import landing_csp, network_csp, render_landing, render_network
-from graph.model import Subgraph
+from graph.model import GraphNode, Subgraph
 
 router = APIRouter(tags=["view"])
 
@@ -23,12 +23,16 @@ def view_title(subgraph: Subgraph, centers: list[str]) -> tuple[str, list[str]]:
     for ref in centers:
         folded = ref.strip().casefold()
         node = next((n for n in subgraph.nodes if n.id == ref), None) or next(
-            (n for n in subgraph.nodes if n.type != "Claim" and n.label.casefold() == folded), None
+            (n for n in subgraph.nodes if n.type != "Claim" and folded in _names(n)), None
         )
         names.append(node.label if node else ref)
         if node:
             ids.append(node.id)
     return "Around " + " and ".join(names), ids
+
+
+def _names(node: GraphNode) -> set[str]:
+    return {name.casefold() for name in [node.label, *(node.properties.get("aliases") or [])] if isinstance(name, str)}
 
 
 @router.get(
