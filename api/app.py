@@ -111,6 +111,7 @@ def create_app(settings: ApiSettings | Settings | None = None, *, store=None) ->
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         holder: StoreHolder = app.state.store_holder
+        app.state.cypher_runner = ReadOnlyRunner()
         if holder.store is None:
             from starlette.concurrency import run_in_threadpool
 
@@ -124,13 +125,12 @@ def create_app(settings: ApiSettings | Settings | None = None, *, store=None) ->
     app = FastAPI(title="newsgraph", version=_package_version(), description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.store_holder = StoreHolder(settings.graph, settings.store_retry_interval, store=store, owned=store is None)
-    app.state.cypher_runner = ReadOnlyRunner()
     errors.install(app)
     for module in (claims, entities, graph, articles, cypher, health):
         app.include_router(module.router, responses={**COMMON_ERRORS, **ROUTER_ERRORS.get(module, {})})
     view = _view_router()
     if view is not None:
-        app.include_router(view)
+        app.include_router(view, responses=COMMON_ERRORS)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
