@@ -126,7 +126,7 @@ TROOP_NOUNS = {
 CONTEXT_TROOP_NOUNS = {
     "personnel", "officer", "officers", "fighter", "fighters", "men", "sailor", "sailors",
     "airman", "airmen", "recruit", "recruits", "specialist", "specialists", "engineers",
-    "instructors", "advisers", "advisors", "staff", "members", "cadets", "operators",
+    "instructors", "advisers", "advisors", "cadets", "operators",
     "gunners", "pilots", "crew", "crews",
 }
 # "a 10,000-strong force": counted formations that mean people.
@@ -284,6 +284,10 @@ def _counted_phrase(tokens: list[Any], start: int) -> tuple[int, int] | None:
             last_noun = i
             i += 1
             following = tokens[i] if i < len(tokens) else None
+            if (following is not None and following.tag_ == "VBG" and i + 1 < len(tokens)
+                    and tokens[i + 1].pos_ == "NOUN"):
+                i += 1  # "Russian navy landing ships": a gerund inside the compound
+                continue
             if following is None or following.pos_ != "NOUN" or token.dep_ not in ("compound", "amod", "nmod"):
                 break
         else:
@@ -455,7 +459,14 @@ def _quantity_at(tokens: list[Any], start: int, end: int, doc: Any, entities: li
             head_text = np_tokens[-1].lower_
             modifiers = [t.lower_ for t in np_tokens[:-1]]
             counted = doc.text[np_tokens[0].idx:np_tokens[-1].idx + len(np_tokens[-1])]
-            unit_span = (np_tokens[0].idx, np_tokens[-1].idx + len(np_tokens[-1]))
+            # the unit named in the phrase, when the phrase counts its people or the unit itself:
+            # "1,500 special forces troops", "3,000 North Korean soldiers", not "four Russian
+            # navy landing ships"
+            head = np_tokens[-1]
+            if head.lower_ in TROOP_NOUNS or head.lower_ in CONTEXT_TROOP_NOUNS:
+                unit_span = (np_tokens[0].idx, head.idx + len(head))
+            else:
+                unit_span = (head.idx, head.idx + len(head))
             after = np_range[1]
         if currency and (counted is None or head_text not in ("dollars", "pounds", "euros", "yen", "yuan", "roubles", "rubles")):
             counted = currency

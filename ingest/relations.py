@@ -58,7 +58,7 @@ TRANSFER_VERBS = frozenset(
     """send deploy dispatch transfer move ship transport airlift fly redeploy relocate bring
     station base post position commit""".split()
 )
-MOTION_VERBS = frozenset("arrive go head travel cross enter march sail land reach return move".split())
+MOTION_VERBS = frozenset("arrive go head travel cross enter march sail land reach move".split())
 STAY_VERBS = frozenset("stay remain camp gather mass assemble be operate fight serve keep maintain".split())
 # Verbs that place only a named unit, never a state: "troops were in Russia", "units
 # operating in Kursk" (a state "fighting in Ukraine" is not a deployment we can locate)

@@ -54,6 +54,10 @@ CASES = [
      [("$1.5bn", 1.5e9, None, None, "exact", "dollars", False), ("£1.2 billion", 1.2e9, None, None, "exact", "pounds", False)]),
     ("Russia sent 2000 troops in 2000.",
      [("2000", 2000, None, None, "exact", "troops", True)]),
+    ("They sailed aboard four Russian navy landing ships.",
+     [("four", 4, None, None, "exact", "Russian navy landing ships", False)]),
+    ("Troops of the 32 members of the alliance took part.",
+     [("32", 32, None, None, "exact", "members", False)]),
     ("The deployment, 5,000 or so soldiers, was announced.",
      [("5,000", 5000, None, None, "about", "soldiers", True)]),
 ]
@@ -119,6 +123,15 @@ def test_unit_entity_linked_when_its_mention_covers_the_counted_noun(nlp):
     first, second = find_quantities(doc, PUBLISHED, units)
     assert (first.unit_entity_id, second.unit_entity_id) == ("unit:north-korea:troops", "unit:north-korea:special-forces")
     assert find_quantities(doc, PUBLISHED)[0].unit_entity_id is None
+
+
+def test_a_unit_named_in_the_phrase_is_not_what_other_things_count(nlp):
+    text = "They sailed aboard four Russian navy landing ships."
+    at = text.index("Russian navy")
+    navy = Entity(id="unit:russia:navy", name="Russian navy", type="Unit",
+                  mentions=[Mention(text="Russian navy", start=at, end=at + 12, sentence=0)])
+    (ships,) = find_quantities(nlp(text), PUBLISHED, [navy])
+    assert (ships.counted, ships.unit_entity_id) == ("Russian navy landing ships", None)
 
 
 def test_span_offsets_are_doc_offsets(nlp):
