@@ -79,9 +79,16 @@ class ServerState:
 # Files of the home
 
 
+def make_home(home: Path) -> None:
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"NEWSGRAPH_HOME {home} is not a usable directory: {error.strerror}", {"home": str(home)}) from None
+
+
 def root_password(home: Path) -> str:
     """The root password of the home's server, generated (0600) on first use."""
-    home.mkdir(parents=True, exist_ok=True)
+    make_home(home)
     path = home / PASSWORD_FILE
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -113,7 +120,7 @@ def _write_json_atomically(path: Path, data: dict) -> None:
 @contextlib.contextmanager
 def home_lock(home: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Exclusive lock of the home across processes (a start in progress holds it)."""
-    home.mkdir(parents=True, exist_ok=True)
+    make_home(home)
     with open(home / LOCK_FILE, "a+") as handle:
         deadline = time.monotonic() + timeout
         while True:

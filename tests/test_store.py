@@ -221,6 +221,20 @@ def test_a_uri_with_nothing_behind_it_fails_clearly_within_10_s(uri, tmp_path):
     assert done.stderr.count("\n") == 1 and "NG100" in done.stderr and uri in done.stderr
 
 
+def test_a_home_that_is_a_file_or_a_server_that_cannot_start_fails_clearly(tmp_path):
+    not_a_directory = tmp_path / "home-file"
+    not_a_directory.write_text("x")
+    done = cli("store", "start", env={"NEWSGRAPH_HOME": str(not_a_directory)})
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "NG001" in done.stderr and str(not_a_directory) in done.stderr
+
+    home = tmp_path / "home"  # the JVM refuses its options: the start fails, and says where to look
+    done = cli("store", "start", env={"NEWSGRAPH_HOME": str(home), embedded.HEAP_ENV: "not-a-size"})
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "failed to start" in done.stderr and str(home / embedded.LOG_FILE) in done.stderr
+    assert embedded.read_state(home) is None and server_pids(home) == []
+
+
 def test_a_uri_that_is_not_bolt_is_refused():
     with pytest.raises(ConfigError, match="http://localhost:7474"):
         GraphStore.open(Settings.from_env({"NEO4J_URI": "http://localhost:7474"}))
