@@ -185,7 +185,7 @@ def render_network(
         vis_css=_asset(_VIS_DIR / "vis-network.css"),
         vis_js=_asset(_VIS_DIR / "vis-network.min.js"),
         view_css=_asset(STATIC_DIR / "network.css"),
-        view_js=_asset(STATIC_DIR / "network.js"),
+        view_js=page_script("network.js"),
         data_json=script_json(payload),
         csp=network_csp(),
     )
@@ -205,7 +205,7 @@ def render_landing(*, root: str = "", openapi_path: str = "/openapi.json", claim
     }
     return _environment().get_template("landing.html").render(
         landing_css=_asset(STATIC_DIR / "landing.css"),
-        landing_js=_asset(STATIC_DIR / "landing.js"),
+        landing_js=page_script("landing.js"),
         config_json=script_json(config),
         view_path=config["viewPath"],
         openapi_path=f"{root}{openapi_path}",
@@ -214,28 +214,33 @@ def render_landing(*, root: str = "", openapi_path: str = "/openapi.json", claim
 
 
 @lru_cache(maxsize=None)
+def page_script(name: str) -> Markup:
+    """A page's own script: the shared DOM helpers (``dom.js``), then ``api/static/<name>``."""
+    return Markup(_asset(STATIC_DIR / "dom.js") + "\n" + _asset(STATIC_DIR / name))
+
+
+@lru_cache(maxsize=None)
 def network_csp() -> str:
-    return content_security_policy(_VIS_DIR / "vis-network.min.js", STATIC_DIR / "network.js")
+    return content_security_policy(_asset(_VIS_DIR / "vis-network.min.js"), page_script("network.js"))
 
 
 @lru_cache(maxsize=None)
 def landing_csp() -> str:
-    return content_security_policy(STATIC_DIR / "landing.js", connect="'self'")
+    return content_security_policy(page_script("landing.js"), connect="'self'")
 
 
-def content_security_policy(*scripts: Path, connect: str = "'none'") -> str:
-    """The page's Content-Security-Policy: only our own inline scripts run (by hash), nothing is
-    loaded from anywhere, so even text that escaped escaping could not execute or phone home."""
-    hashes = " ".join(f"'sha256-{_script_hash(path)}'" for path in scripts)
+def content_security_policy(*scripts: str, connect: str = "'none'") -> str:
+    """The page's Content-Security-Policy: only our own inline scripts (``scripts``, their exact
+    text) run, by hash; nothing is loaded from anywhere, so even text that escaped escaping could
+    not execute or phone home."""
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(str(text).encode('utf-8')).digest()).decode('ascii')}'"
+        for text in scripts
+    )
     return (
         f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
         f"connect-src {connect}; base-uri 'none'; form-action 'self'"
     )
-
-
-@lru_cache(maxsize=None)
-def _script_hash(path: Path) -> str:
-    return base64.b64encode(hashlib.sha256(str(_asset(path)).encode("utf-8")).digest()).decode("ascii")
 
 
 def script_json(value: Any) -> str:

@@ -3,21 +3,6 @@
 "use strict";
 (function () {
   const config = JSON.parse(document.getElementById("landing-config").textContent);
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (key === "class") node.className = value;
-      else if (key === "style") node.style.cssText = value;
-      else node.setAttribute(key, value);
-    }
-    for (const child of children) {
-      if (child === null || child === undefined || child === "") continue;
-      node.appendChild(typeof child === "string" || typeof child === "number"
-        ? document.createTextNode(String(child)) : child);
-    }
-    return node;
-  }
   function viewLink(centers, text, depth) {
     const params = new URLSearchParams();
     for (const center of [].concat(centers)) params.append("center", center);

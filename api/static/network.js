@@ -7,21 +7,7 @@
   const FADED_EDGE = "#e3e6ea";
   const typeColor = Object.fromEntries(data.types.map((t) => [t.type, t.color]));
 
-  // --- DOM helpers -----------------------------------------------------------------------
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (key === "class") node.className = value;
-      else if (key === "style") node.style.cssText = value;
-      else node.setAttribute(key, value);
-    }
-    for (const child of children) {
-      if (child === null || child === undefined || child === "") continue;
-      node.appendChild(typeof child === "string" || typeof child === "number"
-        ? document.createTextNode(String(child)) : child);
-    }
-    return node;
-  }
+  // --- helpers ---------------------------------------------------------------------------
   function articleHref(id) { return data.articleBase + encodeURIComponent(id); }
   function viewHref(centers) {
     const params = new URLSearchParams();
