@@ -144,17 +144,20 @@ def home_lock(home: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
 # Liveness
 
 
-def pid_is_server(pid: int) -> bool:
-    """True when ``pid`` is a live (not zombie) embedded-store server process."""
+def pid_is_server(pid: int, home: Path | None = None) -> bool:
+    """True when ``pid`` is a live (not zombie) embedded-store server process, of ``home`` when
+    given (a recycled pid may belong to another home's server)."""
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(pid, os.WNOHANG)  # reap our own dead child so it does not linger as a zombie
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
     state = stat.rsplit(")", 1)[-1].split()[0]
-    return state not in ("Z", "X") and SERVER_MODULE.encode() in cmdline
+    if state in ("Z", "X") or SERVER_MODULE.encode() not in arguments:
+        return False
+    return home is None or str(home).encode() in arguments
 
 
 def port_answers(port: int, timeout: float = 1.0) -> bool:
@@ -165,14 +168,15 @@ def port_answers(port: int, timeout: float = 1.0) -> bool:
         return False
 
 
-def is_running(state: ServerState | None) -> bool:
-    return state is not None and pid_is_server(state.pid) and port_answers(state.bolt_port)
+def is_running(home: Path, state: ServerState | None) -> bool:
+    return state is not None and pid_is_server(state.pid, home) and port_answers(state.bolt_port)
 
 
 def running_state(home: Path) -> ServerState | None:
     """The state of the home's server when it runs and answers; None otherwise."""
+    home = Path(home).resolve()
     state = read_state(home)
-    return state if is_running(state) else None
+    return state if is_running(home, state) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,12 +186,12 @@ def running_state(home: Path) -> ServerState | None:
 def ensure_running(home: Path, database: str) -> ServerState:
     """Reuse the home's running server or start one; returns once Bolt answers and the
     database exists."""
-    home = Path(home)
+    home = Path(home).resolve()
     state = running_state(home)
     if state is None:
         with home_lock(home):
             state = read_state(home)
-            if not is_running(state):
+            if not is_running(home, state):
                 if state is not None:
                     _clear_stale(home, state)
                 state = _start_locked(home, database)
@@ -229,7 +233,7 @@ def ensure_database(state: ServerState, password: str, database: str) -> None:
 
 def _clear_stale(home: Path, state: ServerState) -> None:
     """A server that lives but does not answer is killed; its state file goes either way."""
-    if pid_is_server(state.pid):
+    if pid_is_server(state.pid, home):
         with contextlib.suppress(ProcessLookupError):
             os.kill(state.pid, signal.SIGKILL)
         _wait_for_exit(state.pid, STOP_TIMEOUT_S)
@@ -292,7 +296,7 @@ def _wait_for_exit(pid: int, timeout: float) -> bool:
 
 def stop(home: Path) -> ServerState | None:
     """Stop the home's server (SIGTERM, then SIGKILL after a timeout). Returns what was stopped."""
-    home = Path(home)
+    home = Path(home).resolve()
     with home_lock(home):
         state = read_state(home)
         if state is None:
@@ -302,7 +306,7 @@ def stop(home: Path) -> ServerState | None:
 
 
 def _stop_locked(home: Path, state: ServerState) -> None:
-    if pid_is_server(state.pid):
+    if pid_is_server(state.pid, home):
         with contextlib.suppress(ProcessLookupError):
             os.kill(state.pid, signal.SIGTERM)
         if not _wait_for_exit(state.pid, STOP_TIMEOUT_S):

@@ -97,6 +97,7 @@ class GraphStore:
         self.database = settings.neo4j_database
         self.server = server
         """The embedded server's state (pid, ports), None for a server at NEO4J_URI."""
+        self._home = settings.home.resolve()
         self._reconnecting = threading.Lock()
         self._connect()
 
@@ -146,9 +147,9 @@ class GraphStore:
         """A session on our database. An embedded server that died (kill -9) since the last call
         is noticed here (its pid is gone) and restarted on the same data before going on; one
         stopped on purpose (its state file removed) stays stopped."""
-        if self.server is not None and not embedded.pid_is_server(self.server.pid):
+        if self.server is not None and not embedded.pid_is_server(self.server.pid, self._home):
             with self._reconnecting:
-                if not embedded.pid_is_server(self.server.pid):
+                if not embedded.pid_is_server(self.server.pid, self._home):
                     if embedded.read_state(self.settings.home) is None:
                         raise StoreUnavailable(
                             f"the embedded store in {self.settings.home} was stopped; `newsgraph store start` starts it again",

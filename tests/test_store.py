@@ -47,15 +47,7 @@ def cli(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.Com
 
 def server_pids(home: Path) -> list[int]:
     """Live embedded-server processes of ``home``, found from /proc, not from our state file."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and embedded.pid_is_server(int(entry.name)):
-            try:
-                if str(home).encode() in (entry / "cmdline").read_bytes():
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and embedded.pid_is_server(int(entry.name), home.resolve())]
 
 
 def free_port() -> int:
