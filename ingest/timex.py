@@ -159,6 +159,8 @@ def _count(text: str) -> int:
 
 
 def _month_part(part: str, year: int, month: int) -> tuple[dt.date, dt.date]:
+    if part not in MONTH_PARTS:
+        raise ValueError(f"{part!r} is not a part of a month")
     first, last = MONTH_PARTS[part]
     end_day = calendar.monthrange(year, month)[1]
     start = end_day + first + 1 if first < 0 else first
@@ -166,6 +168,8 @@ def _month_part(part: str, year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 def _year_part(part: str, year: int) -> tuple[dt.date, dt.date]:
+    if part not in YEAR_PARTS:
+        raise ValueError(f"{part!r} is not a part of a year")
     first, last = YEAR_PARTS[part]
     return dt.date(year, first, 1), _month_end(year, last)
 
@@ -501,6 +505,7 @@ _FINDER = re.compile(
 )
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _FUTURE_HEADS = {"plan", "expect", "schedule", "due", "set", "intend", "aim", "prepare", "hope", "going"}
+_EDGE_CHARS = frozenset(" \t\n\r,;:")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 _TRAILING_YEAR = re.compile(r",?\s+(?:19|20)\d\d(?!\w)")
 
@@ -567,6 +572,10 @@ def find_times(doc_or_span: Any, published: dt.date | None) -> list[TimeExpressi
         if start < taken_until:
             continue
         end = _without_counted_year(doc, start, end)
+        while start < end and doc.text[start] in _EDGE_CHARS:
+            start += 1
+        while end > start and doc.text[end - 1] in _EDGE_CHARS:
+            end -= 1
         phrase = doc.text[start:end]
         expression = normalise_time(phrase, published, future=None)
         if expression is None:

@@ -72,7 +72,10 @@ def test_normalise_time(phrase, start, end):
     assert (expression.text, expression.start, expression.end) == (phrase, start, end)
 
 
-@pytest.mark.parametrize("phrase", ["aged 20", "20 years", "the week", "may", "31 February", "troops", ""])
+@pytest.mark.parametrize("phrase", [
+    "aged 20", "20 years", "the week", "may", "31 February", "troops", "",
+    "the last week of 2004", "the third quarter of October",  # parts that do not fit the period
+])
 def test_not_time_expressions(phrase):
     assert normalise_time(phrase, PUBLISHED) is None
 
