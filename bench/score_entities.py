@@ -195,7 +195,10 @@ def report(result: dict, verbose: bool) -> str:
         SECTION, "",
         f"Run {dt.date.today().isoformat()} with `bench/score_entities.py` against bench/gold/samples.json "
         f"({result['articles']} articles; conventions in bench/gold/README.md). Unnamed sources are made "
-        "by the claims extractor; they are counted when found, not as errors when extra.", "",
+        "by the claims extractor; they are counted when found, not as errors when extra. Mentions "
+        "are compared without a leading \"the\" (ours exclude it). Caveat: the rules were developed "
+        "while reading these samples (and BBC articles), so these are development-set figures, not "
+        "held-out ones.", "",
         "| type | P | R | F1 | TP | FP | found | missed |", "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for type_, row in result["per_type"].items():

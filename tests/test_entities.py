@@ -257,6 +257,38 @@ def test_acronym_resolves_to_organisation(nlp):
     assert [m.text for m in nis.mentions].count("NIS") == 2
 
 
+@pytest.mark.parametrize(
+    "text, name, expected_type",
+    [
+        # spaCy tags these as PERSON; the text treats them as firms or groups
+        ("Yukos shares fell. The Yukos unit was sold. Yukos said it would appeal.", "Yukos", "Organization"),
+        ("Manchester United won again.", "Manchester United", "Organization"),
+        # spaCy tags these as GPE; they are bodies
+        ("The Northern Ireland Assembly met on Monday.", "Northern Ireland Assembly", "Organization"),
+        ("The G7 met in Paris.", "G7", "Organization"),
+    ],
+)
+def test_organisations_spacy_mislabels(nlp, text, name, expected_type):
+    _, entities = extract(nlp, text)
+    assert (name, expected_type) in {(e.name, e.type) for e in entities}
+
+
+def test_a_generic_body_is_not_an_organisation(nlp):
+    _, entities = extract(nlp, "A Russian court rejected the appeal.")
+    assert not [e for e in entities if e.type == "Organization"]
+
+
+def test_the_ministry_with_two_candidates_takes_the_one_just_named(nlp):
+    _, entities = extract(
+        nlp,
+        "North Korea's foreign ministry denied the report on Friday. South Korea's foreign ministry "
+        "summoned the ambassador. The ministry said it demanded a withdrawal.",
+    )
+    south = by_id(entities)["organization:south-korean-foreign-ministry"]
+    north = by_id(entities)["organization:north-korean-foreign-ministry"]
+    assert len(south.mentions) == 2 and len(north.mentions) == 1
+
+
 # --- junk ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
