@@ -171,6 +171,12 @@ def test_layout_stabilises_then_stops(browser, app_url):
     time.sleep(0.6)
     assert browser.execute_script("return newsgraphView.network.getPositions()") == before
     assert browser.execute_script("return document.body.dataset.state") == "stable"
+    # "Lay out again" runs the physics once more, then stops it again
+    browser.find_element(By.ID, "relayout").click()
+    wait_for(browser, "return document.body.dataset.state === 'stable' && !newsgraphView.network.physics.physicsEnabled")
+    after = browser.execute_script("return newsgraphView.network.getPositions()")
+    time.sleep(0.6)
+    assert browser.execute_script("return newsgraphView.network.getPositions()") == after
 
 
 def test_hover_and_select_a_node(browser, app_url):
