@@ -99,12 +99,17 @@ MATCH (c:Claim {id: claim_id})
 OPTIONAL MATCH (a:Article {id: c.article_id})
 OPTIONAL MATCH (speaker:Entity {id: c.speaker_entity_id})
 OPTIONAL MATCH (c)-[:IN]->(s:Sentence)
-RETURN c {.*} AS claim,
+RETURN c {.id, .kind, .direct, .sentence, .confidence, .article_id, .extractor, .extractor_version,
+          .speaker_text, .speaker_start, .speaker_end, .speaker_name, .speaker_entity_id,
+          .cue_text, .cue_start, .cue_end, .cue_lemma, .cue_negated,
+          .content_text, .content_start, .content_end, .published} AS claim,
        a {.id, .title, .outlet, .published, .url} AS article,
        speaker {.id, .name, .type} AS speaker,
        [(speaker)-[r:HOLDS_ROLE]->(o:Entity) | {title: r.title, organization: o.name, confidence: r.confidence}] AS roles,
        s {.index, .start, .end, .text} AS sentence,
-       [(c)-[:HAS_QUANTITY]->(q:Quantity) | q {.*, unit_entity_id: head([(q)-[:COUNTS]->(u:Entity) | u.id])}] AS quantities,
+       [(c)-[:HAS_QUANTITY]->(q:Quantity) | q {.id, .text, .value, .low, .high, .qualifier, .counted, .is_troop_count,
+          .start, .end, .target_time_text, .target_time_start, .target_time_end,
+          unit_entity_id: head([(q)-[:COUNTS]->(u:Entity) | u.id])}] AS quantities,
        [(c)-[:ABOUT]->(e:Entity) | e {.id, .name, .type}] AS about,
        [(c)-[:CONFLICTS_WITH]-(o:Claim) | coalesce(o.duplicate_of, o.id)] AS conflicts_with,
        [(c)-[:CORROBORATES]-(o:Claim) | coalesce(o.duplicate_of, o.id)] AS corroborated_by,
