@@ -14,3 +14,8 @@ function el(tag, attrs, ...children) {
   }
   return node;
 }
+// Black or white text, whichever reads better on a "#rrggbb" background.
+function textOn(background) {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(background.slice(i, i + 2), 16));
+  return 0.299 * r + 0.587 * g + 0.114 * b > 160 ? "#222" : "#fff";
+}

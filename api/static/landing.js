@@ -10,7 +10,8 @@
     return el("a", { href: config.viewPath + "?" + params.toString() }, text);
   }
   function badge(type) {
-    return el("span", { class: "badge", style: "background:" + (config.typeColors[type] || "#888") }, type || "?");
+    const color = config.typeColors[type] || "#888888";
+    return el("span", { class: "badge", style: "background:" + color + ";color:" + textOn(color) }, type || "?");
   }
   async function getJSON(path, params) {
     const response = await fetch(path + "?" + new URLSearchParams(params).toString(), { headers: { Accept: "application/json" } });
@@ -50,7 +51,7 @@
           badge(hit.type),
           viewLink(hit.id, hit.name),
           aliases.length ? el("span", { class: "aliases" }, "also " + aliases.join(", ")) : null,
-          el("span", { class: "n" }, hit.mention_count ? hit.mention_count + " mentions" : "")));
+          el("span", { class: "n" }, hit.mention_count ? hit.mention_count + (hit.mention_count === 1 ? " mention" : " mentions") : "")));
       }
     } catch (error) {
       searchStatus.className = "status error";

@@ -49,7 +49,7 @@
   }
   function header(name, type) {
     return el("div", { class: "head" }, name,
-      el("span", { class: "badge", style: "background:" + (typeColor[type] || "#888") }, type));
+      el("span", { class: "badge", style: "background:" + (typeColor[type] || "#888888") + ";color:" + textOn(typeColor[type] || "#888888") }, type));
   }
 
   // Tooltip (hover) and details panel (click) share these builders; only the panel's links
