@@ -336,7 +336,7 @@ def _verb_cue(verb: Token) -> dict | None:
     clauses = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
     objects = [
         c for c in verb.children
-        if c.dep_ in ("dobj", "oprd") or (c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS)
+        if c.dep_ in ("dobj", "oprd") or (c.dep_ == "prep" and _content_prep(c))
     ]
     # a clause is what is said; without one, the object ("said on Tuesday that" keeps the clause)
     content_tokens = clauses or objects
@@ -347,7 +347,11 @@ def _verb_cue(verb: Token) -> dict | None:
         not content_tokens
         and verb.dep_ in ("parataxis", "advcl")
         and lemma in CUE_LEXICON
-        and not any(c.dep_ in ("mark", "aux") and c.i < verb.i and c.lower_ in ("as", "to", "if", "when", "because", "while") for c in verb.children)
+        and not any(
+            c.dep_ in ("mark", "aux") and c.i < verb.i
+            and c.lower_ in ("to", "if", "when", "because", "while")
+            for c in verb.children
+        )
         and verb.tag_ in ("VBD", "VBZ", "VBP")
         and any(c.dep_ == "nsubj" for c in verb.children)
         and _set_off(verb)
@@ -369,9 +373,19 @@ def _verb_cue(verb: Token) -> dict | None:
             if c.dep_ in ("advcl", "conj") and _lemma(c) in CUE_LEXICON and _has_subject(c):
                 end = min(end, c.left_edge.i)
     content = _within_paragraph(verb.doc, start, end, verb.i)
-    if content is None or content[1] - content[0] < 2 and not _is_quote_at(verb.doc, content):
+    if content is None:
         return None
     return _record(verb, lemma, kind, _source_of(verb), [content], "verb")
+
+
+def _content_prep(prep: Token) -> bool:
+    """'warned of escalation' is content; 'said on Tuesday', 'wrote on Twitter' are not."""
+    if prep.lower_ not in _CONTENT_PREPS:
+        return False
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.ent_type_ in ("DATE", "TIME"):
+        return False
+    return not (prep.lower_ == "on" and pobj.pos_ == "PROPN")
 
 
 def _trailing_speaker(verb: Token):
@@ -426,10 +440,6 @@ def _clause_without(head: Token, cue: Token) -> list[tuple[int, int]]:
         _within_paragraph(doc, cue.right_edge.i + 1, head.right_edge.i + 1, cue.i),
     ]
     return [p for p in parts if p is not None and p[1] - p[0] >= 2]
-
-
-def _is_quote_at(doc: Doc, span: tuple[int, int]) -> bool:
-    return doc[span[0]].is_quote
 
 
 def _according_to(token: Token) -> dict | None:
@@ -517,11 +527,14 @@ def _noun_cue(noun: Token) -> dict | None:
 def _record(verb: Token, lemma: str, kind: str, source, content, rule: str) -> dict:
     cue_start, cue_end = _cue_extent(verb)
     negated = any(c.dep_ == "neg" or c.lower_ in ("never",) and c.dep_ == "advmod" for c in verb.children)
-    if lemma == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
-        return None  # "point" is a cue only as "point out"
+    if lemma == "point" and not any(
+        (c.dep_ == "prt" and c.lower_ == "out") or (c.dep_ == "prep" and c.lower_ == "to")
+        for c in verb.children
+    ):
+        return None  # "point" is a cue only as "point out" or "point to"
     return {
         "cue": [cue_start, cue_end],
-        "lemma": "point out" if lemma == "point" else lemma,
+        "lemma": lemma,
         "kind": kind,
         "source": list(source) if source else None,
         "content": [list(c) for c in content],
