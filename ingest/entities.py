@@ -1165,12 +1165,12 @@ def roles_from_doc(doc: Doc, entities: list[Entity]) -> list[tuple[str, str, str
 
 def _title_words(doc: Doc, tokens: list, by_token: dict[int, Span]) -> tuple[str, str | None] | None:
     """Split title tokens into the title text and the organisation/state they name, if any."""
-    org = None
+    holders: list[Span] = []
     words = []
     for token in tokens:
         span = by_token.get(token.i)
         if span is not None and span.label_ in ("Organization", "State"):
-            org = org or span.kb_id_
+            holders.append(span)
             continue
         if token.tag_ == "POS" or token.lower_ in ("the", "a", "an") or token.is_punct:
             continue
@@ -1181,7 +1181,9 @@ def _title_words(doc: Doc, tokens: list, by_token: dict[int, Span]) -> tuple[str
         words.pop()
     while words and words[0].lower_ in ("of", "for", "and", "former"):
         words.pop(0)
-    return (" ".join(t.text for t in words), org) if words else None
+    # "the head of Ukraine’s military intelligence agency": the agency, not Ukraine
+    holder = next((h for h in holders if h.label_ == "Organization"), holders[0] if holders else None)
+    return (" ".join(t.text for t in words), holder.kb_id_ if holder is not None else None) if words else None
 
 
 def _title_before(doc: Doc, person: Span, by_token: dict[int, Span]):

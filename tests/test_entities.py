@@ -201,6 +201,9 @@ def test_person_names(nlp, text, name):
         ("Pentagon spokesperson Sabrina Singh said it.", "person:sabrina-singh", "spokesperson", "organization:pentagon"),
         ("John Kirby, the White House national security spokesman, said it.", "person:john-kirby",
          "national security spokesman", "organization:white-house"),
+        ("Kyrylo Budanov, the head of Ukraine’s military intelligence agency, said so.", "person:kyrylo-budanov",
+         "head", "organization:ukrainian-military-intelligence-agency"),
+        ("Kremlin spokesman Dmitry Peskov said it.", "person:dmitry-peskov", "spokesman", "state:russia"),
     ],
 )
 def test_roles(nlp, text, person, title, holder):
