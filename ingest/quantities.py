@@ -380,6 +380,7 @@ def find_quantities(span: Any, published: dt.date | None, entities: list[Entity]
     """Quantities in a spaCy ``Doc`` or ``Span``; offsets are into the doc's text."""
     tokens = list(span)
     doc = span.doc if hasattr(span, "doc") else span
+    text = doc.text  # Doc.text joins every token: read it once
     times: list[TimeExpression] | None = None
     found: list[Quantity] = []
     i = 0
@@ -388,7 +389,7 @@ def find_quantities(span: Any, published: dt.date | None, entities: list[Entity]
         if end is None:
             i += 1
             continue
-        quantity, i = _quantity_at(tokens, i, end, doc, entities)
+        quantity, i = _quantity_at(tokens, i, end, text, entities)
         if quantity is not None:
             found.append(quantity)
     if found and any(q.counted for q in found):
@@ -397,7 +398,7 @@ def find_quantities(span: Any, published: dt.date | None, entities: list[Entity]
     return found
 
 
-def _quantity_at(tokens: list[Any], start: int, end: int, doc: Any, entities: list[Entity] | None) -> tuple[Quantity | None, int]:
+def _quantity_at(tokens: list[Any], start: int, end: int, text: str, entities: list[Entity] | None) -> tuple[Quantity | None, int]:
     """The quantity whose number phrase is tokens[start:end], and where scanning resumes."""
     number_tokens = tokens[start:end]
     low_tokens = number_tokens
@@ -458,7 +459,7 @@ def _quantity_at(tokens: list[Any], start: int, end: int, doc: Any, entities: li
         if np_tokens and np_tokens[-1].is_alpha:
             head_text = np_tokens[-1].lower_
             modifiers = [t.lower_ for t in np_tokens[:-1]]
-            counted = doc.text[np_tokens[0].idx:np_tokens[-1].idx + len(np_tokens[-1])]
+            counted = text[np_tokens[0].idx:np_tokens[-1].idx + len(np_tokens[-1])]
             # the unit named in the phrase, when the phrase counts its people or the unit itself:
             # "1,500 special forces troops", "3,000 North Korean soldiers", not "four Russian
             # navy landing ships"
@@ -513,7 +514,7 @@ def _quantity_at(tokens: list[Any], start: int, end: int, doc: Any, entities: li
         head_text, modifiers, sentence.text, strong, unit_id is not None
     )
     quantity = Quantity(
-        text=doc.text[text_start:text_end],
+        text=text[text_start:text_end],
         value=value,
         low=low,
         high=high,
