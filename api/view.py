@@ -66,14 +66,16 @@ MINOR_EDGE_FONT = {"size": 8, "color": "#8a8f96"}
 
 MAX_LABEL_CHARS = 40
 CLAIM_LABEL_CHARS = 30  # claims are many and wordy: short, small labels; the tooltip has it all
-LARGE_GRAPH_NODES = 150  # above this: no improvedLayout, straight edges, hide edges on drag
+LARGE_GRAPH_NODES = 150  # above this: straight edges, edges hidden while dragging
+SMALL_GRAPH_NODES = 60  # up to this: vis-network's improvedLayout seeding and 1,000 iterations
 
 
 def stabilization_budget(node_count: int) -> int:
-    """Layout iterations before physics stops: the full 1,000 for small graphs, fewer as graphs
-    grow (an iteration costs ~25 ms at 1,000 nodes in headless Chromium on a busy 2-core box),
-    so a 1,000-node page is stable in seconds; "Lay out again" runs more on demand."""
-    if node_count <= LARGE_GRAPH_NODES:
+    """Layout iterations before physics stops: the full 1,000 for small graphs (they usually settle
+    sooner), fewer as graphs grow (an iteration costs ~20-25 ms at 1,000 nodes in headless Chromium
+    on a busy 2-core box), so a 1,000-node page is stable in seconds; "Lay out again" runs more
+    on demand."""
+    if node_count <= SMALL_GRAPH_NODES:
         return 1000
     return max(100, min(400, 150_000 // node_count))
 
@@ -158,7 +160,7 @@ def render_network(
         parallel[pair] += 1
 
     iterations = stabilization_iterations or stabilization_budget(len(nodes_by_id))
-    net.set_options(json.dumps(_vis_options(large, iterations)))
+    net.set_options(json.dumps(_vis_options(len(nodes_by_id), iterations)))
     vis_nodes, vis_edges, _heading, _height, _width, options_json = net.get_network_data()
 
     all_facts = [f for facts in node_facts.values() for f in facts]
@@ -298,10 +300,12 @@ def _smooth(index: int, large: bool) -> Any:
     return {"enabled": True, "type": direction, "roundness": 0.15 * ((index + 1) // 2)}
 
 
-def _vis_options(large: bool, iterations: int) -> dict[str, Any]:
+def _vis_options(node_count: int, iterations: int) -> dict[str, Any]:
+    large = node_count > LARGE_GRAPH_NODES
     return {
         "autoResize": True,
-        "layout": {"improvedLayout": not large, "randomSeed": 7},
+        # improvedLayout seeds with Kamada-Kawai: good for a few dozen nodes, seconds at 130
+        "layout": {"improvedLayout": node_count <= SMALL_GRAPH_NODES, "randomSeed": 7},
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",

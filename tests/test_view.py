@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from api.view import NODE_STYLES, format_quantity, render_network, script_json
+from api.view import NODE_STYLES, format_quantity, render_network, script_json, stabilization_budget
 from graph.model import GraphEdge, GraphNode, Subgraph
 from tests.view_data import HOSTILE_OUTLET, IMG_ALIAS, IMG_QUOTE, SCRIPT_NAME, SCRIPT_TITLE, story_subgraph
 
@@ -210,3 +210,8 @@ def test_large_graph_physics_is_bounded():
 )
 def test_format_quantity(quantity, text):
     assert format_quantity(quantity) == text
+
+
+@pytest.mark.parametrize(("nodes", "iterations"), [(0, 1000), (60, 1000), (61, 400), (200, 400), (500, 300), (1000, 150), (5000, 100)])
+def test_stabilization_budget_shrinks_with_size(nodes, iterations):
+    assert stabilization_budget(nodes) == iterations
