@@ -24,24 +24,15 @@ MAX_HOPS = 6
 MAX_BATCH_ARTICLES = 20
 
 
-def _int_env(env: dict[str, str] | os._Environ, name: str, default: int) -> int:
+def _number_env(env, name: str, default, kind: type):
+    """A number from the environment (``kind`` int or float), the default when unset."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not an integer", {"variable": name}) from None
-
-
-def _float_env(env: dict[str, str] | os._Environ, name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number", {"variable": name}) from None
+        raise ConfigError(f"{name}={raw!r} is not {'an integer' if kind is int else 'a number'}", {"variable": name}) from None
 
 
 @dataclass(frozen=True)
@@ -67,9 +58,9 @@ class ApiSettings:
             api_key=env.get("NEWSGRAPH_API_KEY") or None,
             enable_cypher=(env.get("NEWSGRAPH_ENABLE_CYPHER") or "").strip().lower() in {"1", "true", "yes", "on"},
             cors_origins=origins,
-            max_body_bytes=_int_env(env, "NEWSGRAPH_MAX_BODY_BYTES", 2_000_000),
-            cypher_row_cap=_int_env(env, "NEWSGRAPH_CYPHER_ROW_CAP", 1000),
-            cypher_timeout=_float_env(env, "NEWSGRAPH_CYPHER_TIMEOUT", 5.0),
+            max_body_bytes=_number_env(env, "NEWSGRAPH_MAX_BODY_BYTES", 2_000_000, int),
+            cypher_row_cap=_number_env(env, "NEWSGRAPH_CYPHER_ROW_CAP", 1000, int),
+            cypher_timeout=_number_env(env, "NEWSGRAPH_CYPHER_TIMEOUT", 5.0, float),
         )
 
 

@@ -484,6 +484,9 @@ def shortest_paths(store: GraphStore, source: str, target: str, *, max_hops: int
     article_ids = sorted({(r["props"] or {}).get("article_id") for row in rows for r in row["rels"]} - {None}
                          | {n.get("article_id") for row in rows for n in row["nodes"] if n.get("article_id")})
     articles = {x["id"]: x for x in store.query("api_articles_by_ids", ids=article_ids)} if article_ids else {}
+    sentence_ids = sorted({f"{n['article_id']}:{n['sentence']}" for row in rows for n in row["nodes"]
+                           if n.get("kind") and n.get("article_id") and n.get("sentence") is not None})
+    sentences = {x["id"]: x["text"] for x in store.query("api_sentences_by_ids", ids=sentence_ids)} if sentence_ids else {}
     paths, edges, kinds = [], {}, {}
     for row in rows:
         claims = {n["id"]: n for n in row["nodes"] if n.get("kind")}
@@ -496,7 +499,8 @@ def shortest_paths(store: GraphStore, source: str, target: str, *, max_hops: int
             article = articles.get(props.get("article_id") or (claim or {}).get("article_id"), {})
             edge_row = {"node": rel["source"], "other": rel["target"], "outgoing": True, "type": rel["type"],
                         "props": props, "element_id": f"{rel['type']}:{rel['source']}->{rel['target']}:{props.get('id', '')}",
-                        "claim_sentence": (claim or {}).get("content_text"), "article": article}
+                        "claim_sentence": sentences.get(f"{(claim or {}).get('article_id')}:{(claim or {}).get('sentence')}")
+                        or (claim or {}).get("content_text"), "article": article}
             _add_edge(edges, edge_row)
             key = f"{rel['type']}:{rel['source']}->{rel['target']}"
             steps.append(PathStep(source=rel["source"], target=rel["target"], type=rel["type"],

@@ -189,7 +189,7 @@ RETURN c.id AS id, c.kind AS kind, coalesce(c.speaker_name, c.speaker_text) AS s
 -- The bound is the largest max_hops the API accepts; shorter limits are applied to the result.
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = allShortestPaths((a)-[:DEPLOYED_TO|MOVED_FROM|TRAINING_AT|PART_OF|HOLDS_ROLE|LOCATED_IN|ALLIED_WITH|COOPERATES_WITH|PARTICIPATED_IN|MEMBER_OF|STATED|ASSESSED|CONFIRMED|DENIED|WARNED|REPORTED|ABOUT*..6]-(b))
-RETURN [n IN nodes(p) | n {.id, .name, .type, .kind, .content_text, .article_id, .confidence, .speaker_name}] AS nodes,
+RETURN [n IN nodes(p) | n {.id, .name, .type, .kind, .content_text, .article_id, .sentence, .confidence, .speaker_name}] AS nodes,
        [r IN relationships(p) | {type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
 LIMIT $limit
 

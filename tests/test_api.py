@@ -265,8 +265,13 @@ def test_subgraph_around_an_entity(client):
         assert edge["evidence"], edge
         for evidence in edge["evidence"]:
             assert evidence["sentence"] and evidence["article_title"] and evidence["published"]
-    # depth 1 from a person: the person's claims
-    assert all(n["type"] == "Claim" for n in graph["nodes"] if n["id"] != "person:john-kirby")
+    # depth 1: every other node is one edge away from the center (its claims, typed relations)
+    touching = {e["source"] for e in graph["edges"]} | {e["target"] for e in graph["edges"]}
+    assert ids <= touching
+    for node in graph["nodes"]:
+        if node["id"] != "person:john-kirby":
+            assert any({e["source"], e["target"]} == {node["id"], "person:john-kirby"} for e in graph["edges"]), node["id"]
+    assert any(n["type"] == "Claim" for n in graph["nodes"])
 
 
 def test_subgraph_depth_grows_and_limit_truncates(client):

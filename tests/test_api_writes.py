@@ -14,6 +14,7 @@ import pytest
 from api.app import create_app
 from api.deps import MAX_BATCH_ARTICLES, ApiSettings
 from graph import embedded
+from graph.errors import ConfigError
 from graph.settings import Settings
 from graph.store import GraphStore
 
@@ -203,3 +204,5 @@ def test_settings_from_environment():
     assert settings.cors_origins == ("https://a.example", "https://b.example")
     default = ApiSettings.from_env({"NEWSGRAPH_HOME": "/tmp/x"})
     assert default.api_key is None and not default.enable_cypher and default.cors_origins == ()
+    with pytest.raises(ConfigError, match="NEWSGRAPH_CYPHER_TIMEOUT"):
+        ApiSettings.from_env({"NEWSGRAPH_CYPHER_TIMEOUT": "soon"})
