@@ -142,13 +142,15 @@ def render_network(
             | {"centers": claim_centers.get(node.id, [node.id])},
         )
     parallel: Counter[frozenset[str]] = Counter()
+    seen_ids: Counter[str] = Counter()
     for edge in edges:
         pair = frozenset((edge.source, edge.target))
         style = edge_style(edge.type)
+        seen_ids[edge.id] += 1  # vis-network refuses a repeated id, which would blank the page
         net.add_edge(
             edge.source,
             edge.target,
-            id=edge.id,
+            id=edge.id if seen_ids[edge.id] == 1 else f"{edge.id}#{seen_ids[edge.id]}",
             label=edge.type,
             color={"color": style["color"], "highlight": style["color"], "hover": style["color"]},
             dashes=style["dashes"],
@@ -184,6 +186,7 @@ def render_network(
         node_count=len(subgraph.nodes),
         edge_count=len(edges),
         truncated=subgraph.truncated,
+        dangling=dangling,
         vis_css=_asset(_VIS_DIR / "vis-network.css"),
         vis_js=_asset(_VIS_DIR / "vis-network.min.js"),
         view_css=_asset(STATIC_DIR / "network.css"),

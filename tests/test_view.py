@@ -176,8 +176,17 @@ def test_dangling_edges_are_left_out_and_counted():
         nodes=[GraphNode(id="a", label="A", type="Person")],
         edges=[GraphEdge(id="x", source="a", target="missing", type="STATED")],
     )
-    data = payload(render_network(subgraph, "t"))
+    html = render_network(subgraph, "t")
+    data = payload(html)
     assert data["edges"] == [] and data["dangling"] == 1
+    assert "1 edge without both ends left out" in html
+
+
+def test_repeated_edge_ids_stay_distinct():
+    nodes = [GraphNode(id="a", label="A", type="Person"), GraphNode(id="b", label="B", type="State")]
+    edges = [GraphEdge(id="x", source="a", target="b", type="MEMBER_OF"), GraphEdge(id="x", source="b", target="a", type="ALLIED_WITH")]
+    ids = [edge["id"] for edge in payload(render_network(Subgraph(nodes=nodes, edges=edges), "t"))["edges"]]
+    assert len(set(ids)) == 2 and ids[0] == "x"
 
 
 def test_empty_subgraph_renders():
