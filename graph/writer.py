@@ -24,7 +24,6 @@ import datetime as dt
 import hashlib
 import re
 import threading
-import unicodedata
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from typing import Any, Iterable, Literal
 
 from datasketch import MinHash, MinHashLSH
 
+from graph.dialect import fold as fold_accents
 from graph.errors import StoreError
 from graph.model import (
     Article,
@@ -86,10 +86,9 @@ class WriteResult:
 
 
 def fold(text: str) -> str:
-    """Lower-case, accents removed, whitespace collapsed: the key names are compared by."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    """The key names are compared by: the full-text index's form (lower-case, no accents),
+    whitespace collapsed."""
+    return " ".join(fold_accents(text).split())
 
 
 def person_name_parts(name: str) -> tuple[str | None, str]:

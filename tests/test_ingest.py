@@ -270,9 +270,12 @@ def test_kill_9_mid_ingest_then_the_same_command_gives_the_clean_graph(store_set
     # Small write batches so that many transactions commit before the kill.
     command = [str(corpus), "--batch-size", "4", "--quiet"]
 
+    # Its own process group: the kill takes the command and its NLP worker processes at once,
+    # as a crash of the machine or an OOM kill of the group would.
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "ingest", *command],
-        env=cli_env(store_settings, "crash_resumed"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=cli_env(store_settings, "crash_resumed"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 600
     stored = 0
@@ -282,7 +285,7 @@ def test_kill_9_mid_ingest_then_the_same_command_gives_the_clean_graph(store_set
             break
         time.sleep(0.2)
     assert process.poll() is None, f"the ingest ended before it could be killed ({stored} articles stored)"
-    process.send_signal(signal.SIGKILL)
+    os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     partial = len(_ids_in(crashed))
     assert 12 <= partial < total
