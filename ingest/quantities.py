@@ -152,6 +152,7 @@ MILITARY_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 TARGET_TIME = re.compile(r"(?i)^(?:by|until|till|before)\s")
+TARGET_WORD = re.compile(r"(?i)\b(?:by|until|till|before)\b")
 
 
 def _number_kind(token: Any) -> str | None:
@@ -341,7 +342,7 @@ def _is_age(tokens: list[Any], start: int, end: int) -> bool:
     return False
 
 
-def _is_identifier(tokens: list[Any], start: int, has_counted: bool) -> bool:
+def _is_identifier(tokens: list[Any], start: int, sentence_start: int, has_counted: bool) -> bool:
     if start == 0:
         return False
     previous = tokens[start - 1]
@@ -353,7 +354,7 @@ def _is_identifier(tokens: list[Any], start: int, has_counted: bool) -> bool:
         and not has_counted
         and previous.is_title
         and previous.lower_ not in MONTH_NAMES
-        and previous.i > previous.sent.start
+        and previous.i > sentence_start
     )
 
 
@@ -376,29 +377,44 @@ def _is_year(tokens: list[Any], start: int, end: int, has_counted: bool) -> bool
     return not has_counted
 
 
+class _Text:
+    """The text of a span, sliced with the doc's character offsets."""
+
+    def __init__(self, text: str, base: int):
+        self.text, self.base = text, base
+
+    def slice(self, start: int, end: int) -> str:
+        return self.text[start - self.base:end - self.base]
+
+
 def find_quantities(span: Any, published: dt.date | None, entities: list[Entity] | None = None) -> list[Quantity]:
     """Quantities in a spaCy ``Doc`` or ``Span``; offsets are into the doc's text."""
     tokens = list(span)
-    doc = span.doc if hasattr(span, "doc") else span
-    text = doc.text  # Doc.text joins every token: read it once
-    times: list[TimeExpression] | None = None
+    text = _Text(span.text, getattr(span, "start_char", 0))  # .text joins every token: read it once
     found: list[Quantity] = []
+    by_sentence: dict[int, list[Quantity]] = {}
+    sentences: dict[int, Any] = {}
     i = 0
     while i < len(tokens):
         end = _number_phrase(tokens, i)
         if end is None:
             i += 1
             continue
-        quantity, i = _quantity_at(tokens, i, end, text, entities)
+        sentence = tokens[i].sent
+        quantity, i = _quantity_at(tokens, i, end, text, sentence, entities)
         if quantity is not None:
             found.append(quantity)
-    if found and any(q.counted for q in found):
-        times = [t for t in find_times(span, published) if TARGET_TIME.match(t.text)]
-        _attach_target_times(found, times, doc)
+            by_sentence.setdefault(sentence.start, []).append(quantity)
+            sentences[sentence.start] = sentence
+    for start, quantities in by_sentence.items():
+        if any(q.counted and q.counted != "percent" for q in quantities) and TARGET_WORD.search(sentences[start].text):
+            times = [t for t in find_times(sentences[start], published) if TARGET_TIME.match(t.text)]
+            _attach_target_times(quantities, times)
     return found
 
 
-def _quantity_at(tokens: list[Any], start: int, end: int, text: str, entities: list[Entity] | None) -> tuple[Quantity | None, int]:
+def _quantity_at(tokens: list[Any], start: int, end: int, text: "_Text", sentence: Any,
+                 entities: list[Entity] | None) -> tuple[Quantity | None, int]:
     """The quantity whose number phrase is tokens[start:end], and where scanning resumes."""
     number_tokens = tokens[start:end]
     low_tokens = number_tokens
@@ -459,7 +475,7 @@ def _quantity_at(tokens: list[Any], start: int, end: int, text: str, entities: l
         if np_tokens and np_tokens[-1].is_alpha:
             head_text = np_tokens[-1].lower_
             modifiers = [t.lower_ for t in np_tokens[:-1]]
-            counted = text[np_tokens[0].idx:np_tokens[-1].idx + len(np_tokens[-1])]
+            counted = text.slice(np_tokens[0].idx, np_tokens[-1].idx + len(np_tokens[-1]))
             # the unit named in the phrase, when the phrase counts its people or the unit itself:
             # "1,500 special forces troops", "3,000 North Korean soldiers", not "four Russian
             # navy landing ships"
@@ -478,7 +494,7 @@ def _quantity_at(tokens: list[Any], start: int, end: int, text: str, entities: l
         return None, resume
     if _is_age(tokens, start, phrase_end):
         return None, resume
-    if counted is None and _is_identifier(tokens, start, has_counted=False):
+    if counted is None and _is_identifier(tokens, start, sentence.start, has_counted=False):
         return None, resume
     year_counts = counted is not None and counted != "percent" and _counts_plural(tokens, start, after)
     if _is_year(tokens, start, phrase_end, has_counted=year_counts):
@@ -508,13 +524,12 @@ def _quantity_at(tokens: list[Any], start: int, end: int, text: str, entities: l
         last = tokens[after - 1]
         text_end = last.idx + len(last)
 
-    sentence = tokens[start].sent
     unit_id = _overlapping_unit(entities, *unit_span) if unit_span else None
     is_troop = counted not in (None, "percent") and counted != currency and _is_troop(
         head_text, modifiers, sentence.text, strong, unit_id is not None
     )
     quantity = Quantity(
-        text=text[text_start:text_end],
+        text=text.slice(text_start, text_end),
         value=value,
         low=low,
         high=high,
@@ -563,26 +578,16 @@ def _currency_before(tokens: list[Any], start: int) -> str | None:
     return CURRENCY_SIGNS.get(tokens[start - 1].lower_)
 
 
-def _attach_target_times(quantities: list[Quantity], times: list[TimeExpression], doc: Any) -> None:
-    """Give each counted quantity the nearest "by ..." time of its sentence, looking ahead first,
-    and never across another quantity."""
-    if not times:
-        return
-    sentence_of = {}
-    for quantity in quantities:
-        sentence_of[id(quantity)] = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")[0].sent.start_char
+def _attach_target_times(quantities: list[Quantity], times: list[TimeExpression]) -> None:
+    """Give each counted quantity of a sentence the nearest "by ..." time of that sentence,
+    looking ahead first, and never across another quantity."""
     for index, quantity in enumerate(quantities):
         if not quantity.counted or quantity.counted == "percent":
             continue
-        sentence_start = sentence_of[id(quantity)]
         next_start = quantities[index + 1].start if index + 1 < len(quantities) else None
         previous_end = quantities[index - 1].end if index > 0 else None
-        same_sentence = [
-            t for t in times
-            if doc.char_span(t.char_start, t.char_end, alignment_mode="expand")[0].sent.start_char == sentence_start
-        ]
-        ahead = [t for t in same_sentence if t.char_start >= quantity.end and (next_start is None or t.char_start < next_start)]
-        behind = [t for t in same_sentence if t.char_end <= quantity.start and (previous_end is None or t.char_end > previous_end)]
+        ahead = [t for t in times if t.char_start >= quantity.end and (next_start is None or t.char_start < next_start)]
+        behind = [t for t in times if t.char_end <= quantity.start and (previous_end is None or t.char_end > previous_end)]
         if ahead:
             quantity.target_time = ahead[0]
         elif behind:

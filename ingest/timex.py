@@ -534,16 +534,17 @@ def _counted_year(ent: Any) -> bool:
     return bool(_BARE_YEAR.fullmatch(ent.text)) and following is not None and following.pos_ == "NOUN"
 
 
-def _without_counted_year(doc: Any, text: str, start: int, end: int) -> int:
-    """Cut a trailing year that is really a count ("in August 2000 troops") off a candidate."""
-    tail = _TRAILING_YEAR.search(text, start, end)
-    if tail is None or tail.end() != end:
+def _without_counted_year(doc: Any, text: str, base: int, start: int, end: int) -> int:
+    """Cut a trailing year that is really a count ("in August 2000 troops") off a candidate.
+    ``text`` starts at character ``base`` of the doc."""
+    tail = _TRAILING_YEAR.search(text, start - base, end - base)
+    if tail is None or tail.end() != end - base:
         return end
-    if text[end:end + 1] != " ":
+    if text[end - base:end - base + 1] != " ":
         return end
     following = doc.char_span(end + 1, end + 2, alignment_mode="expand")
     if following is not None and len(following) and following[0].pos_ == "NOUN":
-        return tail.start()
+        return tail.start() + base
     return end
 
 
@@ -555,9 +556,8 @@ def find_times(doc_or_span: Any, published: dt.date | None) -> list[TimeExpressi
     entity ("in 2023", not "2000 troops").
     """
     doc = doc_or_span.doc if hasattr(doc_or_span, "doc") else doc_or_span
-    doc_text = doc.text  # Doc.text joins every token: read it once
+    text = doc_or_span.text  # joins every token: read it once
     base = getattr(doc_or_span, "start_char", 0)
-    text = doc_text[base:getattr(doc_or_span, "end_char", len(doc_text))]
     candidates: list[tuple[int, int]] = []
     for match in _FINDER.finditer(text):
         if _BARE_YEAR.fullmatch(match.group()):
@@ -572,12 +572,12 @@ def find_times(doc_or_span: Any, published: dt.date | None) -> list[TimeExpressi
     for start, end in candidates:
         if start < taken_until:
             continue
-        end = _without_counted_year(doc, doc_text, start, end)
-        while start < end and doc_text[start] in _EDGE_CHARS:
+        end = _without_counted_year(doc, text, base, start, end)
+        while start < end and text[start - base] in _EDGE_CHARS:
             start += 1
-        while end > start and doc_text[end - 1] in _EDGE_CHARS:
+        while end > start and text[end - base - 1] in _EDGE_CHARS:
             end -= 1
-        phrase = doc_text[start:end]
+        phrase = text[start - base:end - base]
         expression = normalise_time(phrase, published, future=None)
         if expression is None:
             continue
