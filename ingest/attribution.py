@@ -276,11 +276,21 @@ def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list
         if q in used_quotes:
             continue
         record = _quote_attribution(doc, quotes, q, in_quote)
-        if record is not None and record["cue"][0] not in cue_tokens:
-            found.append(record)
-            used_quotes.add(q)
-            cue_tokens.update(range(*record["cue"]))
-            _merge_quotes(doc, [record], quotes, in_quote, used_quotes)
+        if record is None:
+            continue
+        if record["cue"][0] in cue_tokens:
+            # "He told reporters: '...'": the verb's object was taken for its content; the
+            # quote right after it is what was said
+            owner = next(r for r in found if r["cue"][0] <= record["cue"][0] < r["cue"][1])
+            if owner["rule"] == "verb_object" and owner["content"][-1][1] <= s:
+                owner["content"] = [[s, e]]
+                owner["rule"] = "quote_before"
+                used_quotes.add(q)
+            continue
+        found.append(record)
+        used_quotes.add(q)
+        cue_tokens.update(range(*record["cue"]))
+        _merge_quotes(doc, [record], quotes, in_quote, used_quotes)
     for record in found:
         record["direct"] = all(
             any(p == list(quotes[q]) for q in range(len(quotes))) for p in record["content"]
@@ -375,7 +385,8 @@ def _verb_cue(verb: Token) -> dict | None:
     content = _within_paragraph(verb.doc, start, end, verb.i)
     if content is None:
         return None
-    return _record(verb, lemma, kind, _source_of(verb), [content], "verb")
+    rule = "verb" if clauses else "verb_object"
+    return _record(verb, lemma, kind, _source_of(verb), [content], rule)
 
 
 def _content_prep(prep: Token) -> bool:
@@ -560,7 +571,9 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
     """The speaker: the verb's subject, a passive's by-agent, or a shared subject."""
     current = verb
     for _ in range(3):
-        subject = next((c for c in current.children if c.dep_ in _SUBJECT_DEPS), None)
+        # the subject nearest the verb ("MOSCOW — Russia's foreign ministry has dismissed")
+        subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
+        subject = min(subjects, key=lambda c: abs(current.i - c.i)) if subjects else None
         if subject is not None:
             if subject.dep_ == "nsubjpass" or subject.lower_ in _EXPLETIVES and _passive(current):
                 agent = next((c for c in current.children if c.dep_ == "agent"), None)
@@ -571,7 +584,14 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
             return _subject_extent(subject)
         # "He stood up and said ...", "..., adding that ...": the subject of the governing verb
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
-            current = current.head
+            doc = current.doc
+            if current.tag_ == "VBG" and current.i > 0 and doc[current.i - 1].text == ",":
+                # a participle after a comma speaks for the sentence's subject, even when the
+                # parse hangs it off an embedded verb ("dismissed reports that ..., calling")
+                root = current.sent.root
+                current = root if root.i != current.i and root.pos_ in ("VERB", "AUX") else current.head
+            else:
+                current = current.head
             continue
         return None
     return None
@@ -627,8 +647,6 @@ def _merge_quotes(doc, found, quotes, in_quote, used: set[int] | None = None) ->
             touched = sorted({in_quote[i] for i in range(s, e) if in_quote[i] >= 0})
             for q in touched:
                 qs, qe = quotes[q]
-                if q in used and not (qs >= s and qe <= e):
-                    continue
                 if qs < s or qe > e:
                     # the content is the quote when the quote covers most of it
                     if (min(e, qe) - max(s, qs)) * 2 >= (e - s):

@@ -50,8 +50,8 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _THING_PRONOUNS = {"it"}
 _RELATIVE = {"who", "which", "that", "whom"}
 _BASE_CONFIDENCE = {
-    "verb": 0.8, "inverted": 0.75, "according_to": 0.8, "noun": 0.6,
-    "quote_after": 0.85, "quote_before": 0.8,
+    "verb": 0.8, "verb_object": 0.7, "inverted": 0.75, "according_to": 0.8, "noun": 0.6,
+    "quote_after": 0.85, "quote_before": 0.8, "quote_colon": 0.75, "trailing_speaker": 0.75,
 }
 
 

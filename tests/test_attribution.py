@@ -60,6 +60,12 @@ CASES = [
     ("She insisted that nothing had changed.", "insisted", "She", "that nothing had changed", False),
     ("The spokesman confirmed that 500 soldiers were wounded.", "confirmed", "The spokesman",
      "that 500 soldiers were wounded", False),
+    # a dateline is not the speaker: the subject nearest the cue is
+    ("MOSCOW — Russia's foreign ministry has dismissed the reports.", "has dismissed",
+     "Russia's foreign ministry", "the reports", False),
+    # a participle after a comma speaks for the sentence's subject, wherever the parse hangs it
+    ("Russia's foreign ministry dismissed reports that North Korea sent troops, calling them "
+     "\"fake news\".", "calling", "Russia's foreign ministry", 'them "fake news"', False),
     # a noun cue with its agent
     ("She did not address the estimate by South Korea's spy agency that 10,000 troops would go.",
      "estimate", "South Korea's spy agency", "that 10,000 troops would go", False),
