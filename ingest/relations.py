@@ -275,12 +275,6 @@ def _has_no_determiner(token: Token) -> bool:
     return any(child.lower_ in ("no", "none") and child.dep_ == "det" for child in token.children)
 
 
-def _subtree_span(token: Token) -> tuple[int, int]:
-    left = token.left_edge
-    right = token.right_edge
-    return left.idx, right.idx + len(right)
-
-
 def _noun_core_span(token: Token) -> tuple[int, int]:
     """Characters of the noun phrase up to its head (no relative clauses or prepositions)."""
     return token.left_edge.idx, token.idx + len(token)
@@ -423,11 +417,12 @@ def _theme_and_agent(ctx: _Context, verb: Token) -> tuple[Token | None, Token | 
 
 
 def _is_troop_phrase(token: Token) -> bool:
-    return token.lower_ in TROOP_NOUNS or (token.lower_ in CONTEXT_TROOP_NOUNS and token.lower_ != "members")
+    return token.lower_ in TROOP_NOUNS or token.lower_ in CONTEXT_TROOP_NOUNS
 
 
-def _resolve_actor(ctx: _Context, token: Token | None, sentence: int) -> tuple[str | None, float]:
-    """The entity a subject/object names, with a confidence; anaphors look back two sentences."""
+def _resolve_actor(ctx: _Context, token: Token | None, sentence: int, anaphora: bool = True) -> tuple[str | None, float]:
+    """The entity a subject/object names, with a confidence; anaphors ("they", "the troops")
+    look back two sentences for a unit, when ``anaphora`` allows it."""
     if token is None:
         return None, 0.0
     found = ctx.entity(token)
@@ -451,7 +446,7 @@ def _resolve_actor(ctx: _Context, token: Token | None, sentence: int) -> tuple[s
     is_anaphor = token.lower_ in ANAPHORS or (
         token.lower_ in ANAPHOR_HEADS and any(c.lower_ in ANAPHOR_DETERMINERS for c in token.children)
     )
-    if not is_anaphor:
+    if not (anaphora and is_anaphor):
         return None, 0.0
     if ctx.last_deployed and sentence - ctx.last_deployed[0] <= 2:
         return ctx.last_deployed[1], 0.6
@@ -800,7 +795,7 @@ def _actors_any(ctx: _Context, tokens: Iterable[Token]) -> list[tuple[str, Token
     found = []
     for token in tokens:
         for conjunct in _with_conjuncts(token):
-            entity, _ = _resolve_actor(ctx, conjunct, ctx.sentence_index(conjunct))
+            entity, _ = _resolve_actor(ctx, conjunct, ctx.sentence_index(conjunct), anaphora=False)
             if entity and ctx.type_of(entity) in ACTOR_TYPES:
                 found.append((entity, conjunct))
     return found
