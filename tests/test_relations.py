@@ -115,6 +115,8 @@ CASES = [
     ("Keeping British troops in Iraq could cost more.",
      [("DEPLOYED_TO", "unit:united-kingdom:troops", "state:iraq")]),
     ("Iraq was in turmoil and Ukraine was at war.", []),  # states are not placed by "be in"
+    ("10,000 North Korean troops, Russia and the war in Ukraine", []),  # a headline with no verb
+    ("North Korean troops could not reach Kursk.", []),
     # "they" reaches back at most two sentences
     ("North Korean troops arrived in Vladivostok. Talks stalled. Markets fell. Prices rose. They then moved to Kursk.",
      [("DEPLOYED_TO", "unit:north-korea:troops", "place:vladivostok")]),
