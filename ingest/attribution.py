@@ -122,6 +122,14 @@ CUE_NOUNS: dict[str, str] = {
     "demand": _STATED, "remark": _STATED, "comment": _STATED,
     "praise": _STATED, "plea": _STATED, "vow": _STATED, "insistence": _STATED,
 }
+# Adjectives of stance: "critical of ...", "confident that ...", "made it clear that ...".
+CUE_ADJECTIVES = frozenset({
+    "clear", "sure", "aware", "concerned", "confident", "eager", "worried", "skeptical",
+    "sceptical", "opposed", "critical", "certain", "determined", "hopeful", "willing",
+    "supportive", "wary", "angry", "upset", "proud", "glad", "optimistic", "pessimistic",
+    "disappointed", "convinced", "adamant", "unhappy", "pleased", "reluctant", "afraid",
+    "fearful", "furious", "frustrated", "doubtful", "insistent", "unsure", "uncertain",
+})
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _EXPLETIVES = {"it", "there"}
 _OPEN_DOUBLE = "“„«"
@@ -337,7 +345,31 @@ def _syntactic(token: Token) -> dict | None:
         return _verb_cue(token)
     if token.pos_ == "NOUN" and lemma in CUE_NOUNS:
         return _noun_cue(token)
+    if token.pos_ == "ADJ" and lemma in CUE_ADJECTIVES and token.dep_ in ("acomp", "ccomp", "oprd"):
+        return _adjective_cue(token)
     return None
+
+
+def _adjective_cue(adj: Token) -> dict | None:
+    """'X has been critical of Y', 'X is confident that Y', 'X made it clear that Y'."""
+    head = adj.head
+    if head.pos_ not in ("VERB", "AUX") or head.i > adj.i:
+        return None
+    content = [
+        c for c in list(adj.children) + [c for c in head.children if c.i > adj.i]
+        if c.dep_ in ("ccomp", "xcomp", "advcl") or (c.dep_ == "prep" and _content_prep(c))
+    ]
+    if not content:
+        return None
+    part = _within_paragraph(
+        adj.doc, min(c.left_edge.i for c in content), max(c.right_edge.i for c in content) + 1, adj.i
+    )
+    source = _source_of(head)
+    if part is None or source is None:
+        return None
+    record = _record(head, _lemma(adj), _STATED, source, [part], "adjective")
+    record["cue"] = [record["cue"][0], adj.i + 1]
+    return record
 
 
 def _verb_cue(verb: Token) -> dict | None:

@@ -66,6 +66,11 @@ CASES = [
     # a participle after a comma speaks for the sentence's subject, wherever the parse hangs it
     ("Russia's foreign ministry dismissed reports that North Korea sent troops, calling them "
      "\"fake news\".", "calling", "Russia's foreign ministry", 'them "fake news"', False),
+    # adjectives of stance
+    ("The general has been critical of the plan.", "has been critical", "The general",
+     "of the plan", False),
+    ("Obama made it clear that he would veto the bill.", "made it clear", "Obama",
+     "that he would veto the bill", False),
     # a noun cue with its agent
     ("She did not address the estimate by South Korea's spy agency that 10,000 troops would go.",
      "estimate", "South Korea's spy agency", "that 10,000 troops would go", False),
@@ -109,6 +114,7 @@ def test_two_speakers_in_one_sentence(nlp):
         "“We will never surrender.” The crowd cheered.",  # a quote with no speaker
         "North Korea sent 10,000 troops to Russia.",  # a plain statement of the article
         "The so-called “volunteers” crossed the border.",  # scare quotes, no cue
+        "It is clear that the troops crossed the border.",  # no source to be clear
     ],
 )
 def test_no_attribution(nlp, text):
