@@ -392,6 +392,7 @@ def find_quantities(span: Any, published: dt.date | None, entities: list[Entity]
     tokens = list(span)
     text = _Text(span.text, getattr(span, "start_char", 0))  # .text joins every token: read it once
     found: list[Quantity] = []
+    span_start, span_end = text.base, text.base + len(text.text)  # target times come from the span only
     by_sentence: dict[int, list[Quantity]] = {}
     sentences: dict[int, Any] = {}
     i = 0
@@ -408,7 +409,8 @@ def find_quantities(span: Any, published: dt.date | None, entities: list[Entity]
             sentences[sentence.start] = sentence
     for start, quantities in by_sentence.items():
         if any(q.counted and q.counted != "percent" for q in quantities) and TARGET_WORD.search(sentences[start].text):
-            times = [t for t in find_times(sentences[start], published) if TARGET_TIME.match(t.text)]
+            times = [t for t in find_times(sentences[start], published)
+                     if TARGET_TIME.match(t.text) and span_start <= t.char_start and t.char_end <= span_end]
             _attach_target_times(quantities, times)
     return found
 

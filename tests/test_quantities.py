@@ -107,6 +107,13 @@ def test_target_time_stays_with_its_own_quantity(nlp):
     assert second.target_time.text == "by December"
 
 
+def test_target_time_comes_from_the_span_only(nlp):
+    doc = nlp("South Korea's spy agency estimates that 10,000 troops will be sent by December.")
+    content = doc[5:9]  # "that 10,000 troops will", not "by December"
+    (quantity,) = find_quantities(content, PUBLISHED)
+    assert quantity.target_time is None
+
+
 def test_unit_entity_linked_when_its_mention_covers_the_counted_noun(nlp):
     text = "At least 3,000 North Korean troops are in Russia, and 1,500 special forces more."
     doc = nlp(text)
