@@ -44,7 +44,9 @@
     try {
       const page = await getJSON(config.entitiesPath, { q: text, limit: 20 });
       const items = page.items || [];
-      searchStatus.textContent = items.length ? page.total + " found; open the network around one:" : "no entity matches “" + text + "”";
+      const shown = page.total > items.length ? " (the best " + items.length + ")" : "";
+      searchStatus.textContent = items.length ? page.total + " found" + shown + "; open the network around one:"
+        : "no entity matches “" + text + "”";
       for (const hit of items) {
         const aliases = (hit.aliases || []).filter((a) => a !== hit.name);
         results.append(el("li", { "data-id": hit.id },
