@@ -433,3 +433,12 @@ def test_store_init_applies_the_schema_again(store, store_settings):
     assert done.returncode == 0, done.stderr
     assert f"{len(before)} indexes" in done.stdout
     assert store.query("store_show_indexes") == before
+
+
+def test_clean_store_is_an_empty_database_of_its_own(clean_store, store):
+    assert clean_store.database != store.database
+    assert clean_store.counts() == {"nodes": {}, "relationships": {}}
+    clean_store.write(lambda tx: run_test_query(tx, "put_state", id="ngtest:dprk", name="North Korea", search_text="north korea"))
+    assert clean_store.counts()["nodes"] == {"Entity": 1, "State": 1}
+    assert store.read(lambda tx: run_test_query(tx, "count_test_entities")) == [{"n": 0}]
+    assert {row["name"] for row in clean_store.query("store_show_indexes")} == {row["name"] for row in store.query("store_show_indexes")}
