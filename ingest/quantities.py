@@ -186,6 +186,9 @@ def _number_value(tokens: list[Any]) -> float | None:
         elif _DIGITS.fullmatch(lower):
             current += float(lower.replace(",", ""))
             seen = True
+        elif lower == "dozen":
+            current = (current or 1.0) * 12
+            seen = True
         elif lower in SCALES:
             scale = SCALES[lower]
             if scale == 100:
@@ -206,17 +209,17 @@ def _number_phrase(tokens: list[Any], i: int) -> int | None:
     first = tokens[i]
     kind = _number_kind(first)
     lower = first.lower_
+    j = i + 1
     if kind is None:
         # "a thousand troops", "a dozen countries"
         if lower in ("a", "an") and i + 1 < len(tokens) and (
             _number_kind(tokens[i + 1]) == "scale" or tokens[i + 1].lower_ == "dozen"
         ):
-            kind = "word"
+            j = i + 2
         else:
             return None
     elif kind == "scale":
         return None
-    j = i + 1
     while j < len(tokens):
         nxt = tokens[j]
         nxt_kind = _number_kind(nxt)
