@@ -111,6 +111,11 @@ CLAIM_LEMMAS = frozenset(
      "estimate", "warning", "denial", "report", "admission", "confirmation"}
 # Prepositions that carry the content of some verbs ("warned of escalation").
 _CONTENT_PREPS = {"of", "about", "against", "on", "for", "to", "as"}
+# Verbs whose "to" phrase is what they say rather than whom they say it to.
+_TO_CONTENT = {
+    "refer", "point", "allude", "object", "respond", "react", "liken", "compare", "attribute",
+    "credit", "vote", "opposed",
+}
 # Nouns that are cues when a clause spells out their content ("the claim that ...").
 CUE_NOUNS: dict[str, str] = {
     "statement": _STATED, "claim": _STATED, "assertion": _STATED, "allegation": _STATED,
@@ -355,9 +360,10 @@ def _adjective_cue(adj: Token) -> dict | None:
     head = adj.head
     if head.pos_ not in ("VERB", "AUX") or head.i > adj.i:
         return None
+    lemma = _lemma(adj)
     content = [
         c for c in list(adj.children) + [c for c in head.children if c.i > adj.i]
-        if c.dep_ in ("ccomp", "xcomp", "advcl") or (c.dep_ == "prep" and _content_prep(c))
+        if c.dep_ in ("ccomp", "xcomp", "advcl") or (c.dep_ == "prep" and _content_prep(c, lemma))
     ]
     if not content:
         return None
@@ -367,7 +373,7 @@ def _adjective_cue(adj: Token) -> dict | None:
     source = _source_of(head)
     if part is None or source is None:
         return None
-    record = _record(head, _lemma(adj), _STATED, source, [part], "adjective")
+    record = _record(head, lemma, _STATED, source, [part], "adjective")
     record["cue"] = [record["cue"][0], adj.i + 1]
     return record
 
@@ -378,7 +384,7 @@ def _verb_cue(verb: Token) -> dict | None:
     clauses = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
     objects = [
         c for c in verb.children
-        if c.dep_ in ("dobj", "oprd") or (c.dep_ == "prep" and _content_prep(c))
+        if c.dep_ in ("dobj", "oprd") or (c.dep_ == "prep" and _content_prep(c, lemma))
     ]
     # a clause is what is said; without one, the object ("said on Tuesday that" keeps the clause)
     content_tokens = clauses or objects
@@ -421,10 +427,12 @@ def _verb_cue(verb: Token) -> dict | None:
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
 
 
-def _content_prep(prep: Token) -> bool:
-    """'warned of escalation' is content; 'said on Tuesday', 'wrote on Twitter' are not."""
+def _content_prep(prep: Token, lemma: str) -> bool:
+    """'warned of escalation' is content; 'said on Tuesday', 'spoke to reporters' are not."""
     if prep.lower_ not in _CONTENT_PREPS:
         return False
+    if prep.lower_ == "to" and lemma not in _TO_CONTENT:
+        return False  # mostly the addressee
     pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
     if pobj is None or pobj.ent_type_ in ("DATE", "TIME"):
         return False
