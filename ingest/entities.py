@@ -197,7 +197,8 @@ FIRM_NOUNS = frozenset(
 ORG_SUFFIXES = frozenset(
     """united city rovers wanderers athletic group holdings bank corp corporation inc ltd plc
     co motors airlines airways systems technologies industries partners capital securities
-    fund trust foundation institute university college council committee association""".split()
+    fund trust foundation institute university college council committee association dem dems
+    tories labour""".split()
 )
 # Organisation heads in "Russia's foreign ministry", "South Korea's spy agency".
 BODY_HEADS = frozenset(

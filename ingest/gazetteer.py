@@ -75,6 +75,7 @@ class Gazetteer:
     office_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded -> (code, office name)
     capital_keys: dict[str, str] = field(default_factory=dict)  # folded capital -> code
     cities: dict[str, list[City]] = field(default_factory=dict)  # folded name -> cities
+    alternate_cities: dict[str, list[City]] = field(default_factory=dict)  # folded alternate name -> cities
     regions: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded -> (name, country code)
 
     def country(self, text: str) -> Country | None:
@@ -101,7 +102,10 @@ class Gazetteer:
         return (self.countries[found[0]], found[1]) if found else None
 
     def city_candidates(self, text: str) -> list[City]:
-        return self.cities.get(fold(text), [])
+        """Cities of that name; by alternate names ("Kiev", "Wonsan") only when no city has it
+        as its main name."""
+        key = fold(text)
+        return self.cities.get(key) or self.alternate_cities.get(key, [])
 
     def capital_city(self, country: Country) -> City | None:
         if not country.capital:
@@ -181,13 +185,21 @@ def load_gazetteer() -> Gazetteer:
             country=city["countrycode"],
             population=int(city.get("population") or 0),
         )
-        keys = {fold(city["name"])}
+        main = fold(city["name"])
+        gaz.cities.setdefault(main, []).append(record)
+        alternates = set()
         for alt in city.get("alternatenames") or ():
             # Latin-script, capitalised, not an airport code ("WOS"): real spellings only.
             if len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and _latin(alt):
-                keys.add(fold(alt))
-        for key in keys:
-            gaz.cities.setdefault(key, []).append(record)
+                alternates.add(fold(alt))
+        for key in alternates - {main}:
+            gaz.alternate_cities.setdefault(key, []).append(record)
+    # Historic alternate names such as "Africa" (for Mahdia) must not shadow better-known names.
+    known = set(gaz.country_keys) | set(gaz.demonym_keys) | {
+        fold(c["name"]) for c in gc.get_continents().values()
+    }
+    for key in known:
+        gaz.alternate_cities.pop(key, None)
     for state in gc.get_us_states().values():
         gaz.regions[fold(state["name"])] = (state["name"], "US")
     for line in REGIONS_TSV.read_text(encoding="utf-8").splitlines():
