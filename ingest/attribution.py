@@ -4,15 +4,22 @@ The ``newsgraph_attribution`` factory annotates a parsed ``Doc`` with its attrib
 source (the speaker, optional), a cue (the reporting verb or phrase) and one or more content
 parts (what is said), plus whether the content is a direct quote.  It finds them in two passes:
 
-1. **Syntax.** A cue from :data:`CUE_LEXICON` (verbs, "according to", a few nouns) and its
-   dependents: ``nsubj`` (or the ``by``-agent of a passive) is the source; ``ccomp``, and for
-   some verbs ``xcomp``/``dobj``/a preposition, is the content.  "Y, X said" parses with the
-   content as the head clause and the cue as ``parataxis``: the head clause is the content then.
+1. **Syntax.** A cue from the lexicons (:data:`CUE_LEXICON` verbs that make claims,
+   :data:`STANCE_VERBS`, :data:`CUE_NOUNS`, :data:`CUE_ADJECTIVES`, "according to") and its
+   dependents: the subject nearest the cue (or the ``by``-agent of a passive, or the subject a
+   participle or conjunct shares) is the source; the clause complement (``ccomp``/``xcomp``),
+   or without one the object and content prepositions, is the content.  "Y, X said" and
+   "Y, X said, Z" parse with the cue hanging off the reported clause: that clause is the
+   content then; "..., says Zelensky" (headline style) has its speaker after the cue.
 2. **Quotes.** Quote marks are paired per paragraph (curly and straight; a quote left open at a
    paragraph end continues only when the next paragraph opens with a quote mark, as news style
    has it; otherwise it is dropped, so a stray mark never swallows the article).  A quote that
    the first pass did not cover is attributed to a speech verb right after it ("..., he said")
    or right before it ("He said: ...").  A quote with no cue next to it is not attributed.
+
+Each attribution also says whether it is ``nested`` in the content of another one in the
+same sentence ("Kirby said Moscow denied ..."), whether its content is ``direct`` (all quoted)
+or ``mixed`` (partly quoted), and whether its cue is ``negated`` ("did not confirm").
 
 The result is stored msgpack-friendly (plain ints and strings) in ``doc._.ng_attributions`` so
 that it survives ``nlp.pipe(n_process=2)``; :func:`attributions` turns it back into spans.
@@ -757,7 +764,7 @@ def _kind(verb: Token) -> str:
 
 
 def _is_quote_verb(token: Token) -> bool:
-    lemma = token.lemma_.lower()
+    lemma = _lemma(token)
     return token.pos_ in ("VERB", "AUX") and lemma != "be" and (
         lemma in CUE_LEXICON or lemma in _QUOTE_ONLY_VERBS
     )
