@@ -944,12 +944,10 @@ class EntityAnnotator:
                 by_initials.setdefault("".join(w[0] for w in words), set()).add(cand.id)
         named = {}
         for cand in orgs:
-            if cand.name.isupper() and 2 <= len(cand.name) <= 6:
-                targets = by_initials.get(cand.name, set())
-                if len(targets) == 1:
-                    target = targets.pop()
-                    by_initials[cand.name] = {target}
-                    cand.id = target
+            # "NIS" is the "National Intelligence Service" when that is the one such name here
+            targets = by_initials.get(cand.name, set()) if cand.name.isupper() and 2 <= len(cand.name) <= 6 else set()
+            if len(targets) == 1:
+                cand.id = next(iter(targets))
             named.setdefault(cand.id, cand)
         # "South Korea's spy agency" is the one intelligence organisation of South Korea named here.
         for cand in orgs:
