@@ -14,8 +14,8 @@ The ``newsgraph_entities`` spaCy component annotates a parsed ``Doc``:
 
 Pure functions turn the annotated doc into model objects: :func:`entities_from_doc`,
 :func:`roles_from_doc` (titles such as "Secretary of Defense" with the person holding them and,
-when the text says it, the organisation or state), :func:`unnamed_source` (the ``Source`` node
-for "a senior administration official").
+when the text says it, the organisation or state).  Unnamed sources ("a senior administration
+official") are ``Source`` nodes made by the claims extractor (``ingest/claims.py``).
 
 Rules, in the order they apply (each has a table-driven test in tests/test_entities.py):
 
@@ -1223,23 +1223,3 @@ def _title_appos(doc: Doc, person: Span, by_token: dict[int, Span]):
             if found is not None:
                 return tokens[0].i, tokens[-1].i + 1, found[0], found[1]
     return None
-
-
-def unnamed_source(span: Span) -> Entity | None:
-    """The ``Source`` node for an unnamed source ("a senior administration official", "US
-    officials", "Ukrainian intelligence sources"): named by its head phrase, affiliated with the
-    state or organisation mentioned inside it.  ``None`` when the span holds a named entity."""
-    doc = span.doc
-    inside = [m for m in doc.spans.get(SPAN_KEY, ()) if m.start >= span.start and m.end <= span.end]
-    if any(m.label_ in ("Person",) for m in inside):
-        return None
-    words = [t for t in span if t.lower_ not in ("a", "an", "the", "one", "two", "several", "some", "many")
-             and t.tag_ != "POS" and not t.is_punct and not t.like_num]
-    if not words or not any(t.lemma_ in ("official", "source", "officer", "diplomat", "analyst", "expert",
-                                          "intelligence", "spokesman", "spokesperson", "person", "aide")
-                            for t in words):
-        return None
-    name = " ".join(t.text for t in words)
-    affiliation = next((m.kb_id_ for m in inside if m.label_ in ("State", "Organization")), None)
-    source_id = f"source:{affiliation.split(':', 1)[1]}:{slug(name)}" if affiliation else entity_id("Source", name)
-    return Entity(id=source_id, name=name, type="Source", affiliation=affiliation)

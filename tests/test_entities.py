@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from graph.model import Article
-from ingest.entities import entities_from_doc, entity_id, roles_from_doc, slug, unit_id, unnamed_source
+from ingest.entities import entities_from_doc, entity_id, roles_from_doc, slug, unit_id
 
 
 def extract(nlp, text: str):
@@ -372,16 +372,6 @@ def test_city_tagged_as_person_is_a_place(nlp):
     _, entities = extract(nlp, "North Korea moved troops by sea from Wonsan to Vladivostok in October.")
     assert by_id(entities)["place:vladivostok"].type == "Place"
     assert not [e for e in entities if e.type == "Person"]
-
-
-# --- unnamed sources -------------------------------------------------------------------------
-
-def test_unnamed_source(nlp):
-    doc = nlp("A senior US official said the troops had arrived.")
-    source = unnamed_source(doc[0:4])
-    assert source is not None and source.type == "Source"
-    assert source.affiliation == "state:united-states"
-    assert unnamed_source(nlp("John Kirby said so.")[0:2]) is None
 
 
 # --- the component ---------------------------------------------------------------------------
