@@ -354,10 +354,12 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
         if entity["id"] not in center_ids:
             center_ids.append(entity["id"])
     rel_types = list(filters.rel_types or SUBGRAPH_EDGE_TYPES)
-    params = dict(
-        rel_types=rel_types, node_types=filters.node_types, min_confidence=filters.min_confidence,
-        source=filters.source, since=filters.since, until=filters.until,
-    )
+    articles = None
+    if filters.source is not None or filters.since is not None or filters.until is not None:
+        articles = [row["id"] for row in store.query(
+            "api_article_ids_filtered", source=filters.source, since=filters.since, until=filters.until)]
+    params = dict(rel_types=rel_types, node_types=filters.node_types, min_confidence=filters.min_confidence,
+                  articles=articles)
     kinds: dict[str, str] = {cid: "entity" for cid in center_ids[:limit]}
     truncated = len(center_ids) > limit
     edges: dict[str, dict] = {}
@@ -365,7 +367,8 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
     for level in range(depth + 1):
         if not frontier:
             break
-        rows = _expand(store, frontier, kinds, params)
+        # The last round only looks for edges among the nodes already taken.
+        rows = _expand(store, frontier, kinds, {**params, "among": list(kinds) if level == depth else None})
         found: dict[str, list] = {}
         for row in rows:
             other = row["other"]
@@ -385,7 +388,7 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
             for row in found[node]:
                 _add_edge(edges, row)
         frontier = ranked
-    return Subgraph(nodes=_nodes(store, kinds), edges=_graph_edges(edges), truncated=truncated)
+    return Subgraph(nodes=_nodes(store, kinds), edges=_graph_edges(store, edges), truncated=truncated)
 
 
 def _expand(store: GraphStore, frontier: list[str], kinds: dict[str, str], params: dict) -> list[dict]:
@@ -395,39 +398,51 @@ def _expand(store: GraphStore, frontier: list[str], kinds: dict[str, str], param
     if entity_ids:
         rows += store.query("api_expand_entities", ids=entity_ids, **params)
     if claim_ids:
-        claim_params = {k: params[k] for k in ("rel_types", "node_types")}
+        claim_params = {k: params[k] for k in ("rel_types", "node_types", "among")}
         rows += store.query("api_expand_claims", ids=claim_ids, **claim_params)
     return rows
 
 
 def _add_edge(edges: dict[str, dict], row: dict) -> None:
     """Parallel edges of one type between the same two nodes (one per article and sentence) are
-    one edge of the result with a list of evidence."""
+    one edge of the result with a list of evidence (article and sentence filled in by
+    :func:`_graph_edges`)."""
     source, target = (row["node"], row["other"]) if row["outgoing"] else (row["other"], row["node"])
     key = f"{row['type']}:{source}->{target}"
     edge = edges.setdefault(key, {"id": key, "source": source, "target": target, "type": row["type"],
                                   "props": {}, "evidence": {}})
     props = row.get("props") or {}
-    article = row.get("article") or {}
-    sentence = props.get("evidence_text") or row.get("claim_sentence")
     evidence_key = props.get("id") or row.get("element_id")
     if evidence_key in edge["evidence"]:
         return
-    entry = {
-        "article_id": article.get("id") or props.get("article_id"),
-        "article_title": article.get("title"),
-        "published": article.get("published").isoformat() if article.get("published") else None,
-        "outlet": article.get("outlet"),
-        "url": article.get("url"),
-        "sentence": sentence,
-    }
+    article_id = row.get("article_id") or props.get("article_id")
+    entry: dict[str, Any] = {"article_id": article_id, "sentence": props.get("evidence_text")}
+    if entry["sentence"] is None and article_id and row.get("sentence_index") is not None:
+        entry["sentence_id"] = f"{article_id}:{row['sentence_index']}"
     for key_name in ("start", "end", "confidence", "extractor", "claim_id", "count", "qualifier", "title", "reason"):
         if props.get(key_name) is not None:
             entry[key_name] = props[key_name]
-    edge["evidence"][evidence_key] = {k: v for k, v in entry.items() if v is not None}
+    edge["evidence"][evidence_key] = entry
     if (props.get("confidence") or 0) >= (edge["props"].get("confidence") or 0):
         edge["props"] = {k: _jsonable(v) for k, v in props.items()
                          if k not in {"evidence_text", "article_id", "start", "end", "sentence", "id"}}
+
+
+def _fill_evidence(store: GraphStore, edges: dict[str, dict]) -> None:
+    """Article title, date, outlet and URL, and the sentence of claim edges, for every evidence entry."""
+    entries = [entry for edge in edges.values() for entry in edge["evidence"].values()]
+    article_ids = sorted({e["article_id"] for e in entries if e.get("article_id")})
+    sentence_ids = sorted({e["sentence_id"] for e in entries if e.get("sentence_id")})
+    articles = {a["id"]: a for a in store.query("api_articles_by_ids", ids=article_ids)} if article_ids else {}
+    sentences = {x["id"]: x["text"] for x in store.query("api_sentences_by_ids", ids=sentence_ids)} if sentence_ids else {}
+    for entry in entries:
+        article = articles.get(entry.get("article_id"), {})
+        published = article.get("published")
+        entry.update(article_title=article.get("title"), published=published.isoformat() if published else None,
+                     outlet=article.get("outlet"), url=article.get("url"))
+        sentence_id = entry.pop("sentence_id", None)
+        if entry.get("sentence") is None and sentence_id:
+            entry["sentence"] = sentences.get(sentence_id)
 
 
 def _jsonable(value: Any) -> Any:
@@ -438,10 +453,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _graph_edges(edges: dict[str, dict]) -> list[GraphEdge]:
+def _graph_edges(store: GraphStore, edges: dict[str, dict]) -> list[GraphEdge]:
+    _fill_evidence(store, edges)
     out = []
     for edge in sorted(edges.values(), key=lambda e: e["id"]):
-        evidence = sorted(edge["evidence"].values(), key=lambda e: (e.get("published") or "", e.get("article_id") or "", e.get("start") or 0))
+        evidence = [{k: v for k, v in e.items() if v is not None} for e in edge["evidence"].values()]
+        evidence.sort(key=lambda e: (e.get("published") or "", e.get("article_id") or "", e.get("start") or 0))
         props = {**edge["props"], "evidence_count": len(evidence)}
         out.append(GraphEdge(id=edge["id"], source=edge["source"], target=edge["target"], type=edge["type"],
                              properties=props, evidence=evidence))
@@ -481,35 +498,37 @@ def shortest_paths(store: GraphStore, source: str, target: str, *, max_hops: int
     b = entity_or_404(store, target, "to")
     rows = [] if a["id"] == b["id"] else store.query("api_shortest_paths", source=a["id"], target=b["id"], limit=limit)
     rows = [r for r in rows if len(r["rels"]) <= max_hops]
-    article_ids = sorted({(r["props"] or {}).get("article_id") for row in rows for r in row["rels"]} - {None}
-                         | {n.get("article_id") for row in rows for n in row["nodes"] if n.get("article_id")})
-    articles = {x["id"]: x for x in store.query("api_articles_by_ids", ids=article_ids)} if article_ids else {}
-    sentence_ids = sorted({f"{n['article_id']}:{n['sentence']}" for row in rows for n in row["nodes"]
-                           if n.get("kind") and n.get("article_id") and n.get("sentence") is not None})
-    sentences = {x["id"]: x["text"] for x in store.query("api_sentences_by_ids", ids=sentence_ids)} if sentence_ids else {}
-    paths, edges, kinds = [], {}, {}
+    edges: dict[str, dict] = {}
+    kinds: dict[str, str] = {}
     for row in rows:
         claims = {n["id"]: n for n in row["nodes"] if n.get("kind")}
         for node in row["nodes"]:
             kinds[node["id"]] = "claim" if node.get("kind") else "entity"
-        steps = []
         for rel in row["rels"]:
             props = rel.get("props") or {}
-            claim = claims.get(rel["source"]) or claims.get(rel["target"])
-            article = articles.get(props.get("article_id") or (claim or {}).get("article_id"), {})
-            edge_row = {"node": rel["source"], "other": rel["target"], "outgoing": True, "type": rel["type"],
-                        "props": props, "element_id": f"{rel['type']}:{rel['source']}->{rel['target']}:{props.get('id', '')}",
-                        "claim_sentence": sentences.get(f"{(claim or {}).get('article_id')}:{(claim or {}).get('sentence')}")
-                        or (claim or {}).get("content_text"), "article": article}
-            _add_edge(edges, edge_row)
-            key = f"{rel['type']}:{rel['source']}->{rel['target']}"
-            steps.append(PathStep(source=rel["source"], target=rel["target"], type=rel["type"],
-                                  evidence=list(edges[key]["evidence"].values())))
-        paths.append(PathOut(length=len(row["rels"]), nodes=[{k: _jsonable(v) for k, v in n.items() if v is not None} for n in row["nodes"]], edges=steps))
+            claim = claims.get(rel["source"]) or claims.get(rel["target"]) or {}
+            _add_edge(edges, {
+                "node": rel["source"], "other": rel["target"], "outgoing": True, "type": rel["type"], "props": props,
+                "element_id": f"{rel['type']}:{rel['source']}->{rel['target']}:{props.get('id', '')}",
+                "article_id": props.get("article_id") or claim.get("article_id"), "sentence_index": claim.get("sentence"),
+            })
+    graph_edges = {edge.id: edge for edge in _graph_edges(store, edges)}
+    paths = [
+        PathOut(
+            length=len(row["rels"]),
+            nodes=[{k: _jsonable(v) for k, v in n.items() if v is not None} for n in row["nodes"]],
+            edges=[
+                PathStep(source=rel["source"], target=rel["target"], type=rel["type"],
+                         evidence=graph_edges[f"{rel['type']}:{rel['source']}->{rel['target']}"].evidence)
+                for rel in row["rels"]
+            ],
+        )
+        for row in rows
+    ]
     paths.sort(key=lambda p: (p.length, [n.get("id") for n in p.nodes]))
     return PathsOut(
         source=_entity_ref(a), target=_entity_ref(b), max_hops=max_hops, paths=paths,
-        subgraph=Subgraph(nodes=_nodes(store, kinds), edges=_graph_edges(edges)),
+        subgraph=Subgraph(nodes=_nodes(store, kinds), edges=list(graph_edges.values())),
     )
 
 

@@ -1,5 +1,6 @@
 -- Reads of the REST API and its CLI mirrors (api/reads.py). Parameters only; optional filters
--- are passed as null. Claims with duplicate_of set repeat an earlier claim of the same story
+-- are passed as null. A lookup by a property that may be null is written {id: coalesce(x, '')}:
+-- ArcadeDB scans every node for {id: null} instead of using the index. Claims with duplicate_of set repeat an earlier claim of the same story
 -- (graph/writer.py) and are left out of who-said-what unless asked for.
 
 -- name: api_entities_by_ids
@@ -37,7 +38,7 @@ RETURN e.id AS id
 MATCH (e:Entity {id: $id})
 OPTIONAL MATCH (e)-[m:MENTIONED_IN]->(:Article)
 WITH e, sum(m.count) AS mentions, count(m) AS articles
-OPTIONAL MATCH (affiliation:Entity {id: e.affiliation})
+OPTIONAL MATCH (affiliation:Entity {id: coalesce(e.affiliation, '')})
 RETURN e {.*} AS entity, mentions, articles,
        affiliation {.id, .name, .type} AS affiliation,
        COUNT { MATCH (e)-[:STATED|ASSESSED|CONFIRMED|DENIED|WARNED|REPORTED]->(c:Claim) WHERE c.duplicate_of IS NULL } AS claims_made,
@@ -96,8 +97,8 @@ RETURN total, ordered[$skip..$skip + $limit] AS page
 -- Everything the who-said-what table shows for these claims.
 UNWIND $ids AS claim_id
 MATCH (c:Claim {id: claim_id})
-OPTIONAL MATCH (a:Article {id: c.article_id})
-OPTIONAL MATCH (speaker:Entity {id: c.speaker_entity_id})
+OPTIONAL MATCH (a:Article {id: coalesce(c.article_id, '')})
+OPTIONAL MATCH (speaker:Entity {id: coalesce(c.speaker_entity_id, '')})
 OPTIONAL MATCH (c)-[:IN]->(s:Sentence)
 RETURN c {.id, .kind, .direct, .sentence, .confidence, .article_id, .extractor, .extractor_version,
           .speaker_text, .speaker_start, .speaker_end, .speaker_name, .speaker_entity_id,
@@ -105,7 +106,8 @@ RETURN c {.id, .kind, .direct, .sentence, .confidence, .article_id, .extractor, 
           .content_text, .content_start, .content_end, .published} AS claim,
        a {.id, .title, .outlet, .published, .url} AS article,
        speaker {.id, .name, .type} AS speaker,
-       [(speaker)-[r:HOLDS_ROLE]->(o:Entity) | {title: r.title, organization: o.name, confidence: r.confidence}] AS roles,
+       CASE WHEN speaker IS NULL THEN [] ELSE
+         [(speaker)-[r:HOLDS_ROLE]->(o:Entity) | {title: r.title, organization: o.name, confidence: r.confidence}] END AS roles,
        s {.index, .start, .end, .text} AS sentence,
        [(c)-[:HAS_QUANTITY]->(q:Quantity) | q {.id, .text, .value, .low, .high, .qualifier, .counted, .is_troop_count,
           .start, .end, .target_time_text, .target_time_start, .target_time_end,
@@ -131,40 +133,44 @@ RETURN coalesce(a.duplicate_of, a.id) AS source, coalesce(b.duplicate_of, b.id) 
        type(l) AS type, l.reason AS reason
 
 -- name: api_expand_entities
--- Edges around the entities $ids that pass the filters, with the node at the other end.
+-- Edges around the entities $ids that pass the filters, with the node at the other end
+-- ($among: only edges to these nodes; $articles: only evidence from these articles; or null).
+-- Article titles and sentences are fetched afterwards for the edges kept.
 UNWIND $ids AS node_id
 MATCH (n:Entity {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
 WITH n, r, m,
      coalesce(r.article_id, CASE WHEN m:Claim THEN m.article_id END) AS article_id,
      coalesce(r.confidence, CASE WHEN m:Claim THEN m.confidence END) AS confidence,
      CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
 WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
   AND ($node_types IS NULL OR other_type IN $node_types)
+  AND ($articles IS NULL OR article_id IN $articles)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-OPTIONAL MATCH (a:Article {id: article_id})
-WITH n, r, m, a, article_id, other_type
-WHERE ($source IS NULL OR a.outlet = $source)
-  AND ($since IS NULL OR a.published >= $since)
-  AND ($until IS NULL OR a.published <= $until)
-OPTIONAL MATCH (m)-[:IN]->(s:Sentence)
 RETURN n.id AS node, m.id AS other, other_type, startNode(r) = n AS outgoing, type(r) AS type,
-       properties(r) AS props, elementId(r) AS element_id, s.text AS claim_sentence,
-       a {.id, .title, .published, .outlet, .url} AS article
+       properties(r) AS props, elementId(r) AS element_id, article_id,
+       CASE WHEN m:Claim THEN m.sentence END AS sentence_index
 
 -- name: api_expand_claims
--- Edges around the claims $ids (speaker, subjects, links to other claims) that pass the filters.
+-- Edges around the claims $ids (speaker, subjects, links to other claims) that pass the filters
+-- ($among: only edges to these nodes, or null).
 UNWIND $ids AS node_id
 MATCH (n:Claim {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
 WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
 WHERE ($node_types IS NULL OR other_type IN $node_types)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-OPTIONAL MATCH (a:Article {id: n.article_id})
-OPTIONAL MATCH (n)-[:IN]->(s:Sentence)
 RETURN n.id AS node, m.id AS other, other_type, startNode(r) = n AS outgoing, type(r) AS type,
-       properties(r) AS props, elementId(r) AS element_id, s.text AS claim_sentence,
-       a {.id, .title, .published, .outlet, .url} AS article
+       properties(r) AS props, elementId(r) AS element_id, n.article_id AS article_id,
+       n.sentence AS sentence_index
+
+-- name: api_article_ids_filtered
+-- Ids of the articles from one outlet and/or published in a date range.
+MATCH (a:Article)
+WHERE ($source IS NULL OR a.outlet = $source)
+  AND ($since IS NULL OR a.published >= $since)
+  AND ($until IS NULL OR a.published <= $until)
+RETURN a.id AS id
 
 -- name: api_entity_nodes
 UNWIND $ids AS node_id
@@ -177,7 +183,7 @@ RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.latit
 -- name: api_claim_nodes
 UNWIND $ids AS node_id
 MATCH (c:Claim {id: node_id})
-OPTIONAL MATCH (a:Article {id: c.article_id})
+OPTIONAL MATCH (a:Article {id: coalesce(c.article_id, '')})
 RETURN c.id AS id, c.kind AS kind, coalesce(c.speaker_name, c.speaker_text) AS speaker,
        c.speaker_entity_id AS speaker_id, c.content_text AS content, c.direct AS direct,
        c.confidence AS confidence, c.published AS published, c.article_id AS article_id,
@@ -212,7 +218,7 @@ RETURN DISTINCT c.id AS id
 -- name: api_timeline_relations
 -- Typed relations of an entity, with the article they come from.
 MATCH (e:Entity {id: $id})-[r:DEPLOYED_TO|MOVED_FROM|TRAINING_AT|PART_OF|HOLDS_ROLE|LOCATED_IN|ALLIED_WITH|COOPERATES_WITH|PARTICIPATED_IN|MEMBER_OF]-(o:Entity)
-OPTIONAL MATCH (a:Article {id: r.article_id})
+OPTIONAL MATCH (a:Article {id: coalesce(r.article_id, '')})
 RETURN type(r) AS type, startNode(r) = e AS outgoing, o {.id, .name, .type, .time_text, .time_start, .time_end} AS other,
        properties(r) AS props, a {.id, .title, .outlet, .published, .url} AS article
 
