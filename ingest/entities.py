@@ -160,6 +160,7 @@ FORCE_HEADS = {
     "servicemen": "troops", "forces": "troops", "personnel": "personnel",
     "army": "armed forces", "military": "armed forces", "navy": "navy", "marines": "marines",
     "mercenaries": "mercenaries", "conscripts": "troops", "fighters": "fighters", "units": "troops",
+    "force": "force",  # only in "air force"
 }
 # "North Korea has sent troops": the subject of these verbs is the state the troops belong to.
 SENDING_VERBS = frozenset(
@@ -180,7 +181,7 @@ NAMED_UNIT_HEADS = frozenset(
 )
 # Named organisations read as units when they end with one of these ("Korean People's Army",
 # "Republican Guard"); "Division", "Company" and "Wing" name business units too often.
-ORG_UNIT_HEADS = frozenset("corps brigade regiment battalion army fleet squadron guard guards forces navy marines".split())
+ORG_UNIT_HEADS = frozenset("corps brigade regiment battalion army fleet squadron guard guards force forces navy marines".split())
 # The last word of an organisation's name that spaCy took for a place ("Northern Ireland Assembly").
 ORG_HEAD_WORDS = frozenset(
     """assembly parliament council government party ministry committee commission court bank
@@ -494,8 +495,9 @@ class EntityAnnotator:
         if start >= end or self._boilerplate(doc, start):
             return []
         # "South Korea's National Intelligence Service": split at an inner possessive.
+        # ("Korean People's Army" stays whole: its first part names no state)
         for i in range(start + 1, end - 1):
-            if doc[i].tag_ == "POS":
+            if doc[i].tag_ == "POS" and self._lookup_state(doc, start, i) is not None:
                 head = self._from_span(doc, start, i, "GPE")
                 owner = next((c for c in head if c.type == "State"), None)
                 tail = self._from_span(doc, i + 1, end, label)
@@ -618,7 +620,10 @@ class EntityAnnotator:
                 return self._person(doc, i, end) if end - i >= 1 else []
         text = _text(doc, start, end)
         if lowers[-1] in ORG_UNIT_HEADS and (end - start >= 2):
-            affiliation = self._affiliation_before(doc, start)
+            # "US Air Force", "Ukraine's 3rd Assault Brigade", "Russian 11th Corps"
+            owner = self.gaz.country(doc[start].text) or self.gaz.demonym(doc[start].text)
+            affiliation = entity_id("State", owner.name) if owner is not None and owner.kind == "state" \
+                else self._affiliation_before(doc, start)
             return [_Candidate(start, end, "Unit", text, unit_id(text, affiliation), affiliation=affiliation,
                                extra={"kind": slug(text)})]
         cand = _Candidate(start, end, "Organization", text, entity_id("Organization", text))
@@ -817,14 +822,11 @@ class EntityAnnotator:
             start = s
             affiliation = None
             kind_words = []
-            for child in head.children:  # "special forces troops"
+            for child in head.children:  # "special forces troops": the compound and its modifiers
                 if child.dep_ == "compound" and child.lower_ in FORCE_HEADS and child.i == s - 1:
-                    start = child.i
                     kind_words.extend(t for t in child.children if t.lower_ in FORCE_KINDS)
-                    for grandchild in child.children:
-                        if grandchild.i in state_at:
-                            affiliation = state_at[grandchild.i].id
-                    start = min([start] + [t.i for t in child.children if t.dep_ in ("amod", "compound") and t.i < child.i])
+                    affiliation = next((state_at[t.i].id for t in child.children if t.i in state_at), affiliation)
+                    start = min([child.i] + [t.i for t in child.children if t.dep_ in ("amod", "compound") and t.i < child.i])
             for child in sorted(head.children, key=lambda t: t.i):
                 if child.i > head.i:
                     if child.dep_ == "prep" and child.lower_ == "from":
