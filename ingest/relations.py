@@ -688,8 +688,9 @@ def _alignment(ctx: _Context, trigger: Token) -> None:
 
 def _event_name(trigger: Token) -> str:
     """"emergency security meeting", "summit in Pyongyang", "summit of European Union leaders"."""
+    # without determiners, possessors and counts ("two-day", "2nd"): "European Council summit"
     words = [t for t in trigger.subtree if t.i <= trigger.i and t.dep_ not in ("det", "poss", "case", "nummod")
-             and not t.is_punct and t.left_edge.i >= trigger.left_edge.i]
+             and not t.is_punct and not t.like_num and not any(c.like_num for c in t.children)]
     for prep in _children(trigger, ("prep",)):
         if prep.lower_ in ("in", "of", "on", "at", "between", "with") and prep.right_edge.i - trigger.i <= 6:
             words += [t for t in prep.subtree if not t.is_punct]

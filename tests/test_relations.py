@@ -265,6 +265,15 @@ def test_attack_is_located_at_its_target_place(nlp):
     assert ("LOCATED_IN", event.id, "place:kyiv") in {(r.type, r.source, r.target) for r in relations}
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Putin and Kim held a summit in Pyongyang.", "summit in Pyongyang"),
+    ("Putin and Kim met at the two-day European Union summit.", "European Union summit"),
+])
+def test_meeting_names(nlp, text, name):
+    _, (event,) = _extract(nlp, text)
+    assert event.name == name
+
+
 def test_invasion_time(nlp):
     _, events = _extract(nlp, "Russia invaded Ukraine in February 2022.")
     (event,) = events
