@@ -70,6 +70,7 @@ PLACE_PREPS_TO = frozenset({"to", "into", "toward", "towards"})
 PLACE_PREPS_AT = frozenset({"in", "at", "inside", "near"})
 MODALS = frozenset({"will", "would", "could", "may", "might", "shall", "'ll", "wo", "can", "should"})
 PLAN_HEADS = frozenset("plan prepare expect intend aim set schedule want seek threaten agree decide".split())
+HYPOTHETICAL_MARKS = frozenset({"if", "unless", "whether"})
 DENIAL_HEADS = frozenset("deny dismiss reject refute rebut".split())
 SPEECH_HEADS = frozenset(
     """say tell state report claim add confirm estimate assess believe warn announce note write
@@ -249,7 +250,12 @@ def _with_conjuncts(token: Token) -> list[Token]:
 
 
 def _is_negated(token: Token) -> bool:
-    if any(child.dep_ == "neg" for child in token.children):
+    """Negated, denied, hypothetical ("if ... sends troops") or asked ("are troops in Kursk?"):
+    the sentence does not state it."""
+    if any(child.dep_ == "neg" or (child.dep_ == "mark" and child.lower_ in HYPOTHETICAL_MARKS)
+           for child in token.children):
+        return True
+    if token.sent.text.rstrip().endswith("?"):
         return True
     # "denied that it had sent troops", "dismissed reports of a deployment"
     head = token

@@ -117,6 +117,8 @@ CASES = [
     ("Iraq was in turmoil and Ukraine was at war.", []),  # states are not placed by "be in"
     ("10,000 North Korean troops, Russia and the war in Ukraine", []),  # a headline with no verb
     ("North Korean troops could not reach Kursk.", []),
+    ("If North Korea sends troops to Russia, Japan will respond.", []),
+    ("Are North Korean troops in Russia?", []),
     # "they" reaches back at most two sentences
     ("North Korean troops arrived in Vladivostok. Talks stalled. Markets fell. Prices rose. They then moved to Kursk.",
      [("DEPLOYED_TO", "unit:north-korea:troops", "place:vladivostok")]),
