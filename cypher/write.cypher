@@ -18,6 +18,12 @@ MATCH (a:Article)
 WHERE a.url IN $urls AND NOT EXISTS { (:Article)-[:NEW_VERSION_OF]->(a) }
 RETURN a.url AS url, a.id AS id
 
+-- name: count_signed_articles
+-- How many stored articles have a MinHash signature (is the writer's index up to date?).
+MATCH (a:Article)
+WHERE a.minhash IS NOT NULL
+RETURN count(a) AS count
+
 -- name: article_signatures
 -- MinHash signatures of the stored articles, loaded into the near-duplicate index.
 MATCH (a:Article)

@@ -1,7 +1,9 @@
-"""Write one article's graph into the store: one transaction, idempotent, resolved against what
-is already stored.
+"""Write article graphs into the store: whole articles per transaction, idempotent, resolved
+against what is already stored.
 
-What happens to an :class:`~graph.model.ArticleGraph`, in one write transaction:
+What happens to an :class:`~graph.model.ArticleGraph` (alone, or in a batch of articles written
+in one transaction; a batch gives exactly the graph of writing its articles one by one in order,
+because each article is planned against what the store held plus the batch's earlier articles):
 
 1. An article id already stored means nothing to do (``unchanged``): ids are hashes of the
    normalised text, so re-ingesting never changes counts or doubles ``mention_count``.
@@ -9,13 +11,14 @@ What happens to an :class:`~graph.model.ArticleGraph`, in one write transaction:
    ``(new)-[:NEW_VERSION_OF]->(latest stored version)``.
 3. A near-duplicate already stored (MinHash over word shingles, the signatures kept on the
    ``Article`` nodes and loaded into an LSH index) gives ``(new)-[:SAME_STORY {similarity}]->(old)``.
-   Claims of the new article that repeat a claim of that story (same speaker and the same numbers)
-   get ``duplicate_of`` = the id of the first such claim, so who-said tables count them once.
+   Claims of the new article that repeat a claim of that story or of the previous version (same
+   speaker and the same numbers) get ``duplicate_of`` = the id of the first such claim, so
+   who-said tables count them once (``WHERE c.duplicate_of IS NULL``).
 4. Entities are resolved against stored ones: same id is the same node; a lone surname
    ("Kirby") or initial and surname joins the one stored person with that surname; an
    organisation whose name is another stored organisation's alias (or the reverse) joins it.
    Two different full names are never merged.
-5. New troop claims are compared with the stored ones (:func:`ingest.stance.link_claims`).
+5. New claims are compared with the stored troop claims (:func:`ingest.stance.link_claims`).
 6. Everything is written with batched ``UNWIND ... MERGE`` statements from ``cypher/write.cypher``.
 """
 from __future__ import annotations
@@ -179,10 +182,14 @@ class GraphWriter:
 
     @property
     def index(self) -> StoryIndex:
-        if self._index is None:
-            index = StoryIndex()
-            index.load(self.store.query("article_signatures"))
-            self._index = index
+        """The near-duplicate index, brought up to date with articles another process (the API,
+        a second ingest) stored since it was loaded."""
+        stored = self.store.query("count_signed_articles")[0]["count"]
+        if self._index is None or stored < len(self._index.signatures):
+            # First use, or articles were deleted (a store emptied under a long-lived writer).
+            self._index = StoryIndex()
+        if stored != len(self._index.signatures):
+            self._index.load(self.store.query("article_signatures"))
         return self._index
 
     def write(self, graph: ArticleGraph) -> WriteResult:
@@ -198,9 +205,9 @@ class GraphWriter:
         the bad one is left out: its result has status ``failed`` and the reason."""
         try:
             return self._write_batch(graphs)
-        except StoreError:
+        except StoreError as error:
             if len(graphs) == 1:
-                return [WriteResult(graphs[0].article.id, "failed", error=_article_error(graphs[0].article, _last_error()).message)]
+                return [WriteResult(graphs[0].article.id, "failed", error=_article_error(graphs[0].article, error).message)]
         results = []
         for graph in graphs:
             try:
@@ -220,14 +227,6 @@ class GraphWriter:
                 if result.status in ("new", "new_version"):
                     index.add(graph.article.id, minhash, graph.article.url)
             return results
-
-
-def _last_error() -> StoreError:
-    import sys
-
-    error = sys.exc_info()[1]
-    assert isinstance(error, StoreError)
-    return error
 
 
 def _article_error(article: Article, error: StoreError) -> StoreError:

@@ -320,3 +320,23 @@ def test_a_batch_writes_the_same_graph_as_one_article_at_a_time(store_factory):
     # Writing the batch again changes nothing.
     assert {r.status for r in write_article_graphs(batched, graphs)} == {"unchanged"}
     assert graph_dump(batched) == graph_dump(one_by_one)
+
+
+def test_near_duplicates_are_found_across_writers_and_after_the_store_is_emptied(store_factory):
+    from graph.store import GraphStore
+
+    first = store_factory("writer_two_processes")
+    second = GraphStore.open(first.settings)  # as another process would: its own writer and index
+    try:
+        other = make_article("The harbour authority in Gdynia reported record container traffic for September.")
+        original = make_article(WIRE_STORY + " Talks resume next week.")
+        copy = make_article(WIRE_STORY + " Talks will resume next week, the ministry added.")
+        write_article_graph(second, graph_of(other))      # the second writer loads its index now
+        write_article_graph(first, graph_of(original))    # stored by the first one
+        assert [o for o, _ in write_article_graph(second, graph_of(copy)).same_story] == [original.id]
+
+        second.execute("store_delete_all")
+        again = write_article_graph(second, graph_of(copy))
+        assert again.status == "new" and again.same_story == []
+    finally:
+        second.close()
