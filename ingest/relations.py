@@ -522,6 +522,11 @@ def _speaker(ctx: _Context, verb: Token) -> str | None:
     return None
 
 
+def _whole(number: float | None) -> int | float | None:
+    """3000.0 -> 3000: counts of people read as whole numbers."""
+    return int(number) if number is not None and float(number).is_integer() else number
+
+
 def _deployment(ctx: _Context, verb: Token) -> None:
     lemma = verb.lemma_.lower()
     if _is_negated(verb):
@@ -565,7 +570,7 @@ def _deployment(ctx: _Context, verb: Token) -> None:
         "trigger": verb.lemma_.lower(),
     }
     if quantity is not None:
-        properties.update(count=quantity.value, low=quantity.low, high=quantity.high,
+        properties.update(count=_whole(quantity.value), low=_whole(quantity.low), high=_whole(quantity.high),
                           qualifier=quantity.qualifier, count_text=quantity.text)
     if origins:
         properties["from"] = origins[0][0]

@@ -162,6 +162,7 @@ def test_deployment_count_qualifier_and_speaker(nlp):
     deployed = _one(relations, "DEPLOYED_TO", "place:eastern-russia")
     props = deployed.properties
     assert (props["count"], props["qualifier"], props["count_text"]) == (3000, "at least", "At least 3,000")
+    assert isinstance(props["count"], int)
     assert props["attributed_to"] == "person:john-kirby"
     assert (props["time"]["start"], props["time"]["end"]) == ("2024-10-01", "2024-10-18")
 
