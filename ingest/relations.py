@@ -306,6 +306,7 @@ def relations_from_doc(doc: Doc, article: Article, entities: list[Entity]) -> tu
             _event(ctx, token)
         if lemma in MEMBERSHIP_VERBS and token.pos_ == "VERB":
             _drawn_from(ctx, token)
+    _units_in_places(ctx)
     _unit_of_unit(ctx)
     _located_in_text(ctx)
     _part_of(ctx)
@@ -596,6 +597,25 @@ def _deployment(ctx: _Context, verb: Token) -> None:
         sender = _resolve_actor(ctx, agent, sentence)[0]
         participants = [(sender, "sender"), (source, "deployed")] if sender else [(source, "deployed")]
         _make_event(ctx, "deployment", verb, sentence, participants, targets[0][0], time)
+
+
+def _units_in_places(ctx: _Context) -> None:
+    """"North Korean soldiers in Russia", "US troops in Iraq": a unit named with where it is."""
+    for span, unit in ctx.mentions:
+        if ctx.type_of(unit) != "Unit" or _is_negated(span.root) or _has_no_determiner(span.root):
+            continue
+        root = span.root
+        sentence = ctx.sentence_index(root)
+        for target, place_token, prep in _place_objects(ctx, root, frozenset({"in", "inside"})):
+            if any(r.type == "DEPLOYED_TO" and r.source == unit and r.target == target
+                   and r.evidence.sentence == sentence for r in ctx.relations):
+                continue
+            quantity = _quantity_for(ctx, sentence, root)
+            properties: dict[str, Any] = {"trigger": prep.lower_, "attributed_to": _speaker(ctx, root)}
+            if quantity is not None:
+                properties.update(count=_whole(quantity.value), low=_whole(quantity.low), high=_whole(quantity.high),
+                                  qualifier=quantity.qualifier, count_text=quantity.text)
+            ctx.add("DEPLOYED_TO", unit, target, [span, prep, place_token], "relations.deployment", 0.7, properties)
 
 
 # --- training -------------------------------------------------------------------------------

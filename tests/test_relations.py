@@ -114,6 +114,9 @@ CASES = [
      [("DEPLOYED_TO", "unit:united-kingdom:troops", "state:iraq")]),
     ("Keeping British troops in Iraq could cost more.",
      [("DEPLOYED_TO", "unit:united-kingdom:troops", "state:iraq")]),
+    ("Kirby praised the US troops in Iraq.",
+     [("DEPLOYED_TO", "unit:united-states:troops", "state:iraq")]),
+    ("There are no US troops in Iraq.", []),
     ("Iraq was in turmoil and Ukraine was at war.", []),  # states are not placed by "be in"
     ("10,000 North Korean troops, Russia and the war in Ukraine", []),  # a headline with no verb
     ("North Korean troops could not reach Kursk.", []),
