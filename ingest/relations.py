@@ -528,6 +528,13 @@ def _whole(number: float | None) -> int | float | None:
     return int(number) if number is not None and float(number).is_integer() else number
 
 
+def _count_properties(quantity: Quantity | None) -> dict[str, Any]:
+    if quantity is None:
+        return {}
+    return {"count": _whole(quantity.value), "low": _whole(quantity.low), "high": _whole(quantity.high),
+            "qualifier": quantity.qualifier, "count_text": quantity.text}
+
+
 def _deployment(ctx: _Context, verb: Token) -> None:
     lemma = verb.lemma_.lower()
     if _is_negated(verb):
@@ -570,9 +577,7 @@ def _deployment(ctx: _Context, verb: Token) -> None:
         "attributed_to": _speaker(ctx, verb),
         "trigger": verb.lemma_.lower(),
     }
-    if quantity is not None:
-        properties.update(count=_whole(quantity.value), low=_whole(quantity.low), high=_whole(quantity.high),
-                          qualifier=quantity.qualifier, count_text=quantity.text)
+    properties.update(_count_properties(quantity))
     if origins:
         properties["from"] = origins[0][0]
     made = False
@@ -610,11 +615,8 @@ def _units_in_places(ctx: _Context) -> None:
             if any(r.type == "DEPLOYED_TO" and r.source == unit and r.target == target
                    and r.evidence.sentence == sentence for r in ctx.relations):
                 continue
-            quantity = _quantity_for(ctx, sentence, root)
-            properties: dict[str, Any] = {"trigger": prep.lower_, "attributed_to": _speaker(ctx, root)}
-            if quantity is not None:
-                properties.update(count=_whole(quantity.value), low=_whole(quantity.low), high=_whole(quantity.high),
-                                  qualifier=quantity.qualifier, count_text=quantity.text)
+            properties = {"trigger": prep.lower_, "attributed_to": _speaker(ctx, root),
+                          **_count_properties(_quantity_for(ctx, sentence, root))}
             ctx.add("DEPLOYED_TO", unit, target, [span, prep, place_token], "relations.deployment", 0.7, properties)
 
 
@@ -656,6 +658,7 @@ def _training(ctx: _Context, token: Token) -> None:
             "time": times[0].model_dump(mode="json") if times else None,
             "status": "planned" if token.pos_ == "VERB" and _is_planned(token) else None,
             "attributed_to": _speaker(ctx, token),
+            **_count_properties(_quantity_for(ctx, sentence, trainee)),
         }
         for place, place_token, prep in places:
             ctx.add("TRAINING_AT", source, place, [trainee, token, prep, place_token], "relations.training",
