@@ -199,14 +199,14 @@ def list_claims(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, of
     if filters.speaker is not None:
         speaker_ids = [row["id"] for row in resolve_entities(store, filters.speaker)]
         speaker_text = filters.speaker.strip().lower() or None
-    rows = store.query(
-        "api_claim_ids",
+    params = dict(
         include_duplicates=filters.include_duplicates, kind=filters.kind, article=filters.article,
         troops=troops, speaker_ids=speaker_ids, speaker_text=speaker_text, about_ids=about_ids,
         min_value=filters.min_value, max_value=filters.max_value, since=filters.since, until=filters.until,
-        descending=filters.descending, skip=offset, limit=limit,
     )
-    total, page = (rows[0]["total"], rows[0]["page"] or []) if rows else (0, [])
+    page_query = "api_claim_page_desc" if filters.descending else "api_claim_page"
+    page = [row["id"] for row in store.query(page_query, skip=offset, limit=limit, **params)]
+    total = store.query("api_claim_count", **params)[0]["total"]
     return _page(ClaimRow, claim_rows(store, page), total, limit, offset)
 
 

