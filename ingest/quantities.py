@@ -304,7 +304,9 @@ def _counted_phrase(tokens: list[Any], start: int) -> tuple[int, int] | None:
     return first, last_noun + 1
 
 
-def _is_troop(head: str, modifiers: list[str], sentence_text: str, strong: bool, unit_found: bool) -> bool:
+def is_troop_phrase(head: str, modifiers: list[str], sentence_text: str, strong: bool = False,
+                    unit_found: bool = False) -> bool:
+    """Whether a noun phrase (head noun, its modifiers, its sentence) names military personnel."""
     head = head.lower()
     modifiers = [m.lower() for m in modifiers]
     if any(m in CIVILIAN_MODIFIERS for m in modifiers):
@@ -530,7 +532,7 @@ def _quantity_at(tokens: list[Any], start: int, end: int, text: "_Text", sentenc
         text_end = last.idx + len(last)
 
     unit_id = _overlapping_unit(entities, *unit_span) if unit_span else None
-    is_troop = counted not in (None, "percent") and counted != currency and _is_troop(
+    is_troop = counted not in (None, "percent") and counted != currency and is_troop_phrase(
         head_text, modifiers, sentence.text, strong, unit_id is not None
     )
     quantity = Quantity(

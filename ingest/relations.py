@@ -49,7 +49,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from graph.model import Article, Claim, Entity, Evidence, Mention, Quantity, Relation, TimeExpression
-from ingest.quantities import CONTEXT_TROOP_NOUNS, TROOP_NOUNS, find_quantities
+from ingest.quantities import CONTEXT_TROOP_NOUNS, TROOP_NOUNS, find_quantities, is_troop_phrase
 from ingest.timex import find_times
 
 EXTRACTOR_VERSION = "1"
@@ -423,8 +423,10 @@ def _theme_and_agent(ctx: _Context, verb: Token) -> tuple[Token | None, Token | 
     return None, None
 
 
-def _is_troop_phrase(token: Token) -> bool:
-    return token.lower_ in TROOP_NOUNS or token.lower_ in CONTEXT_TROOP_NOUNS
+def _names_troops(token: Token) -> bool:
+    """"troops", "military personnel", not "police officers" or "a team"."""
+    modifiers = [c.lower_ for c in token.children if c.dep_ in ("amod", "compound", "nmod") and c.i < token.i]
+    return is_troop_phrase(token.lower_, modifiers, token.sent.text)
 
 
 def _resolve_actor(ctx: _Context, token: Token | None, sentence: int, anaphora: bool = True) -> tuple[str | None, float]:
@@ -563,7 +565,7 @@ def _deployment(ctx: _Context, verb: Token) -> None:
     if source_type != "Unit":
         # only "troops" named: the sending state is what the text says moved them
         agent_id, agent_confidence = _resolve_actor(ctx, agent, sentence)
-        troops = _is_troop_phrase(theme) or (quantity is not None and quantity.is_troop_count)
+        troops = _names_troops(theme) or (quantity is not None and quantity.is_troop_count)
         if troops and ctx.type_of(agent_id) == "State":
             source, confidence = agent_id, min(agent_confidence, 0.75)
         elif source_type != "State" or lemma not in MOTION_VERBS | STAY_VERBS:

@@ -108,6 +108,8 @@ CASES = [
     ("Japan discussed cooperation on trade.", []),
     ("Kirby sent a letter to Putin.", []),
     ("Ukraine sent a delegation to Japan.", []),
+    ("Japan sent 100 police officers to Ukraine.", []),
+    ("Japan sent 100 military personnel to Ukraine.", [("DEPLOYED_TO", "state:japan", "state:ukraine")]),
     ("The song attacks the presence of US troops in Iraq.",
      [("DEPLOYED_TO", "unit:united-states:troops", "state:iraq")]),
     ("British troops deployed in Iraq should be replaced.",
