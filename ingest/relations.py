@@ -59,12 +59,15 @@ TRANSFER_VERBS = frozenset(
     station base post position commit""".split()
 )
 MOTION_VERBS = frozenset("arrive go head travel cross enter march sail land reach move".split())
-STAY_VERBS = frozenset("stay remain camp gather mass assemble be operate fight serve keep maintain".split())
+STAY_VERBS = frozenset("stay remain camp gather mass amass assemble be operate fight serve keep maintain".split())
+# Leaving a place: MOVED_FROM only ("withdrew its troops from Kherson", "pulled out of Basra",
+# "left Afghanistan")
+WITHDRAWAL_VERBS = frozenset("withdraw pull leave evacuate retreat".split())
 # Verbs that place only a named unit, never a state: "troops were in Russia", "units
 # operating in Kursk" (a state "fighting in Ukraine" is not a deployment we can locate)
 UNIT_ONLY_VERBS = frozenset("be operate fight serve".split())
 # Verbs whose object is what stays: "keeping British troops in Iraq"
-KEEPING_VERBS = frozenset("keep maintain".split())
+KEEPING_VERBS = frozenset("keep maintain amass mass".split())
 DEPLOYMENT_NOUNS = frozenset("deployment dispatch transfer arrival presence redeployment".split())
 PLACE_PREPS_TO = frozenset({"to", "into", "toward", "towards"})
 PLACE_PREPS_AT = frozenset({"in", "at", "inside", "near"})
@@ -298,6 +301,8 @@ def relations_from_doc(doc: Doc, article: Article, entities: list[Entity]) -> tu
         if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and lemma in DEPLOYMENT_NOUNS):
             if lemma in TRANSFER_VERBS or lemma in MOTION_VERBS or lemma in STAY_VERBS or lemma in DEPLOYMENT_NOUNS:
                 _deployment(ctx, token)
+            elif lemma in WITHDRAWAL_VERBS and token.pos_ == "VERB":
+                _withdrawal(ctx, token)
         if lemma in TRAINING_LEMMAS:
             _training(ctx, token)
         if lemma in ALLIANCE_TRIGGERS or lemma in COOPERATION_TRIGGERS or (lemma in PACT_WORDS and _is_defence_pact(token)):
@@ -586,8 +591,9 @@ def _deployment(ctx: _Context, verb: Token) -> None:
     for target, place_token, prep in targets:
         if target == source or target in {o[0] for o in origins}:
             continue
+        near = {"near": True} if prep.lower_ == "near" else {}  # "massed near Kursk": by it, not in it
         relation = ctx.add("DEPLOYED_TO", source, target, [theme, agent, verb, place_token, prep],
-                           "relations.deployment", confidence, properties)
+                           "relations.deployment", confidence, {**properties, **near})
         made = made or relation is not None
         if relation is not None and ctx.type_of(source) == "Unit" and _names_training_ground(prep):
             # "moved on to three military training sites in eastern Russia"
@@ -620,6 +626,36 @@ def _units_in_places(ctx: _Context) -> None:
             properties = {"trigger": prep.lower_, "attributed_to": _speaker(ctx, root),
                           **_count_properties(_quantity_for(ctx, sentence, root))}
             ctx.add("DEPLOYED_TO", unit, target, [span, prep, place_token], "relations.deployment", 0.7, properties)
+
+
+def _withdrawal(ctx: _Context, verb: Token) -> None:
+    """MOVED_FROM for forces leaving a place: "from X", "out of X", or the object of "left"."""
+    if _is_negated(verb):
+        return
+    sentence = ctx.sentence_index(verb)
+    objects = _children(verb, ("dobj",))
+    subject = next(iter(_children(verb, ("nsubj",))), None)
+    origins = _place_objects(ctx, verb, frozenset({"from"}))
+    for particle in verb.children:  # "pulled out of Basra"
+        if particle.lower_ == "out":
+            origins += _place_objects(ctx, particle, frozenset({"of"}))
+    if verb.lemma_.lower() == "leave":  # "left Afghanistan": the object is the place
+        origins += [(p[0], p[1], verb) for obj in objects if (p := _location_of(ctx, obj))]
+        objects = []
+    theme, agent = (objects[0], subject) if objects else (subject, None)
+    if theme is None or not origins or _has_no_determiner(theme):
+        return
+    source, confidence = _resolve_actor(ctx, theme, sentence)
+    if ctx.type_of(source) != "Unit":
+        agent_id, agent_confidence = _resolve_actor(ctx, agent, sentence)
+        if not (_names_troops(theme) and ctx.type_of(agent_id) == "State"):
+            return
+        source, confidence = agent_id, min(agent_confidence, 0.75)
+    times = _attached_times(ctx, sentence, verb)
+    for origin, origin_token, prep in origins:
+        ctx.add("MOVED_FROM", source, origin, [theme, agent, verb, prep, origin_token], "relations.deployment",
+                confidence, {"time": times[0].model_dump(mode="json") if times else None,
+                             "trigger": verb.lemma_.lower(), "attributed_to": _speaker(ctx, verb)})
 
 
 # --- training -------------------------------------------------------------------------------

@@ -120,6 +120,12 @@ CASES = [
      [("DEPLOYED_TO", "unit:united-states:troops", "state:iraq")]),
     ("There are no US troops in Iraq.", []),
     ("Iraq was in turmoil and Ukraine was at war.", []),  # states are not placed by "be in"
+    # leaving: MOVED_FROM only
+    ("Russia withdrew its troops from Kursk.", [("MOVED_FROM", "state:russia", "place:kursk")]),
+    ("British troops pulled out of Iraq last year.", [("MOVED_FROM", "unit:united-kingdom:troops", "state:iraq")]),
+    ("The last US troops left Iraq in August.", [("MOVED_FROM", "unit:united-states:troops", "state:iraq")]),
+    ("Kirby left Japan on Tuesday.", []),
+    ("Russia has amassed troops near Kursk.", [("DEPLOYED_TO", "state:russia", "place:kursk")]),
     ("10,000 North Korean troops, Russia and the war in Ukraine", []),  # a headline with no verb
     ("North Korean troops could not reach Kursk.", []),
     ("If North Korea sends troops to Russia, Japan will respond.", []),
@@ -170,6 +176,11 @@ def test_deployment_count_qualifier_and_speaker(nlp):
     assert isinstance(props["count"], int)
     assert props["attributed_to"] == "person:john-kirby"
     assert (props["time"]["start"], props["time"]["end"]) == ("2024-10-01", "2024-10-18")
+
+
+def test_near_is_kept(nlp):
+    relations, _ = _extract(nlp, "Russia has amassed troops near Kursk.")
+    assert _one(relations, "DEPLOYED_TO", "place:kursk").properties["near"] is True
 
 
 def test_planned_deployment_takes_the_target_time(nlp):
