@@ -65,9 +65,6 @@ YEAR_PARTS = {
     "first quarter": (1, 3), "second quarter": (4, 6), "third quarter": (7, 9),
     "fourth quarter": (10, 12), "q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12),
 }
-# Modifiers that change the interval; plain locating prepositions are dropped.
-SHIFTING_MODIFIERS = ("by", "since", "until", "till", "before", "after", "as of")
-LOCATING_PREPOSITIONS = ("in", "on", "during", "throughout", "over", "within", "at", "of", "for")
 
 # --- pattern pieces (named groups; the finder strips the names) -------------------------
 _MONTH = (
