@@ -415,6 +415,8 @@ def ago(g, published, future):
     return _period(unit, day) if unit != "day" else (day, day)
 
 
+# A leading modifier that changes the interval ("by", "since", ...) is kept; a preposition that
+# only locates in time ("in", "on", "during", ...) is dropped.
 _MODIFIER_RE = re.compile(
     r"^(?:(?P<mod>by|since|until|till|before|after|as of|from|between)|"
     r"(?:in|on|during|throughout|over|within|at|of|for))\s+(?=\S)",
