@@ -1065,15 +1065,18 @@ class EntityAnnotator:
             if cand.geocode is None:
                 continue
             cities = sorted(self.gaz.city_candidates(cand.geocode), key=lambda c: -c.population)
+            # in a country the article names, a city known by that name as an alternate one
+            # ("Newcastle" for Newcastle upon Tyne in a British story) counts too
+            alternates = sorted(self.gaz.alternate_candidates(cand.geocode), key=lambda c: -c.population)
             chosen = None
-            in_context = [c for c in cities if c.country in context]
+            in_context = [c for c in cities if c.country in context] or [c for c in alternates if c.country in context]
             if in_context:
                 chosen = in_context[0]
             elif len(cities) == 1 and cities[0].population >= 50_000:
                 chosen = cities[0]  # the only town of that name with 50,000+ people
             elif len(cities) > 1 and cities[0].population >= 1_000_000 and cities[0].population >= 20 * cities[1].population:
                 chosen = cities[0]
-            ambiguous = len(cities) > 1
+            ambiguous = len({c.geonames_id for c in cities + alternates}) > 1
             if chosen is not None:
                 resolved = self._city(cand.start, cand.end, chosen, ambiguous)
                 cand.name, cand.id = resolved.name, resolved.id

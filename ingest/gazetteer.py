@@ -107,6 +107,10 @@ class Gazetteer:
         key = fold(text)
         return self.cities.get(key) or self.alternate_cities.get(key, [])
 
+    def alternate_candidates(self, text: str) -> list[City]:
+        """Cities with that name as an alternate name only ("Newcastle" for Newcastle upon Tyne)."""
+        return self.alternate_cities.get(fold(text), [])
+
     def capital_city(self, country: Country) -> City | None:
         if not country.capital:
             return None
