@@ -377,7 +377,9 @@ def _location_of(ctx: _Context, token: Token, depth: int = 2) -> tuple[str, Toke
 
 
 def _place_objects(ctx: _Context, verb: Token, preps: frozenset[str]) -> list[tuple[str, Token, Token]]:
-    """(place id, place token, preposition) for the verb's prepositional objects naming places."""
+    """(place id, place token, preposition) for the verb's prepositional objects naming places,
+    with the places a list adds to them ("bases in eastern Russia, including in Ussuriysk and
+    Khabarovsk"; the parser hangs "including" on the verb or on the noun)."""
     found = []
     for prep in verb.children:
         if prep.dep_ not in ("prep", "dative") or prep.lower_ not in preps:
@@ -387,6 +389,24 @@ def _place_objects(ctx: _Context, verb: Token, preps: frozenset[str]) -> list[tu
                 place = _location_of(ctx, conjunct)
                 if place:
                     found.append((place[0], place[1], prep))
+            found += _included_places(ctx, pobj)
+    if found:
+        found += _included_places(ctx, verb)
+    return found
+
+
+def _included_places(ctx: _Context, head: Token) -> list[tuple[str, Token, Token]]:
+    found = []
+    for including in head.children:
+        if including.dep_ != "prep" or including.lower_ != "including":
+            continue
+        objects = _children(including, ("pobj",)) + [
+            p for prep in _children(including, ("prep",)) if prep.lower_ in ("in", "at") for p in _children(prep, ("pobj",))]
+        for pobj in objects:
+            for conjunct in _with_conjuncts(pobj):
+                place = _location_of(ctx, conjunct)
+                if place:
+                    found.append((place[0], place[1], including))
     return found
 
 

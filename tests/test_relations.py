@@ -120,6 +120,12 @@ CASES = [
      [("DEPLOYED_TO", "unit:united-states:troops", "state:iraq")]),
     ("There are no US troops in Iraq.", []),
     ("Iraq was in turmoil and Ukraine was at war.", []),  # states are not placed by "be in"
+    ("North Korean troops are at bases in eastern Russia, including in Vladivostok and Wonsan.",
+     [("DEPLOYED_TO", "unit:north-korea:troops", "place:eastern-russia"),
+      ("DEPLOYED_TO", "unit:north-korea:troops", "place:vladivostok"),
+      ("DEPLOYED_TO", "unit:north-korea:troops", "place:wonsan")]),
+    ("North Korean troops were sent to several cities, including Vladivostok.",
+     [("DEPLOYED_TO", "unit:north-korea:troops", "place:vladivostok")]),
     # leaving: MOVED_FROM only
     ("Russia withdrew its troops from Kursk.", [("MOVED_FROM", "state:russia", "place:kursk")]),
     ("British troops pulled out of Iraq last year.", [("MOVED_FROM", "unit:united-kingdom:troops", "state:iraq")]),
