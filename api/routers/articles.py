@@ -9,7 +9,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from api import reads
 from api.deps import MAX_BATCH_ARTICLES, ApiKeyDep, StoreDep
-from api.routers.params import DEFAULT_LIMIT, Limit, Offset, Since, Until
+from api.routers.params import DEFAULT_LIMIT, check_dates, Limit, Offset, Since, Until
 from api.schemas import ArticleBatchIn, ArticleDetail, ArticleIn, ArticleSummary, IngestedArticle, IngestOut, Page
 from graph.errors import InputError, NewsgraphError
 
@@ -66,8 +66,7 @@ def list_articles(
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
 ) -> Page[ArticleSummary]:
-    if since is not None and until is not None and since > until:
-        raise InputError(f"since {since} is after until {until}", {"since": str(since), "until": str(until)})
+    check_dates(since, until)
     return reads.list_articles(store, outlet=outlet, since=since, until=until, q=q, limit=limit, offset=offset)
 
 

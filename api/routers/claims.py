@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from api import reads
 from api.deps import StoreDep
-from api.routers.params import DEFAULT_LIMIT, Limit, Offset, OptionalText, Since, Until
+from api.routers.params import DEFAULT_LIMIT, check_dates, Limit, Offset, OptionalText, Since, Until
 from api.schemas import ClaimRow, ConflictGroup, Page
 from graph.errors import InputError
 from graph.model import ClaimKind
@@ -33,8 +33,7 @@ def list_claims(
 ) -> Page[ClaimRow]:
     if min_value is not None and max_value is not None and min_value > max_value:
         raise InputError(f"min_value {min_value:g} is greater than max_value {max_value:g}", {"min_value": min_value, "max_value": max_value})
-    if since is not None and until is not None and since > until:
-        raise InputError(f"since {since} is after until {until}", {"since": str(since), "until": str(until)})
+    check_dates(since, until)
     filters = reads.ClaimFilters(
         about=about, speaker=speaker, kind=kind, min_value=min_value, max_value=max_value, since=since,
         until=until, article=article, include_duplicates=include_duplicates, descending=order == "desc",

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from api import reads
 from api.deps import MAX_DEPTH, MAX_HOPS, MAX_SUBGRAPH_NODES, StoreDep
-from api.routers.params import DEFAULT_LIMIT, EntityRefParam, Limit, Offset, Since, Until
+from api.routers.params import DEFAULT_LIMIT, check_dates, EntityRefParam, Limit, Offset, Since, Until
 from api.schemas import Page, PathsOut, TimelineItem
 from graph.errors import InputError
 from graph.model import ENTITY_TYPES, Subgraph
@@ -16,11 +16,6 @@ router = APIRouter(tags=["graph"])
 
 EdgeType = Literal[reads.SUBGRAPH_EDGE_TYPES]  # type: ignore[valid-type]
 NodeType = Literal[(*ENTITY_TYPES, "Claim")]  # type: ignore[valid-type]
-
-
-def _check_dates(since, until) -> None:
-    if since is not None and until is not None and since > until:
-        raise InputError(f"since {since} is after until {until}", {"since": str(since), "until": str(until)})
 
 
 @router.get("/subgraph", response_model=Subgraph, summary="The graph around one or more entities")
@@ -36,7 +31,7 @@ def subgraph(
     min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_SUBGRAPH_NODES, description=f"at most this many nodes (<= {MAX_SUBGRAPH_NODES})")] = 200,
 ) -> Subgraph:
-    _check_dates(since, until)
+    check_dates(since, until)
     for ref in center:
         if not ref.strip() or len(ref) > 200:
             raise InputError(f"center {ref[:50]!r} must be an entity id or name of 1 to 200 characters", {"center": ref[:200]})
@@ -66,5 +61,5 @@ def timeline(
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
 ) -> Page[TimelineItem]:
-    _check_dates(since, until)
+    check_dates(since, until)
     return reads.timeline(store, entity, since=since, until=until, limit=limit, offset=offset)

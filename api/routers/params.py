@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Query
 
 from api.deps import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
+from graph.errors import InputError
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"page size (at most {MAX_PAGE_SIZE})")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
@@ -16,3 +17,8 @@ EntityRefParam = Annotated[str, Query(min_length=1, max_length=200, description=
 OptionalText = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 DEFAULT_LIMIT = DEFAULT_PAGE_SIZE
+
+
+def check_dates(since: dt.date | None, until: dt.date | None) -> None:
+    if since is not None and until is not None and since > until:
+        raise InputError(f"since {since} is after until {until}", {"since": str(since), "until": str(until)})
