@@ -181,7 +181,7 @@ NAMED_UNIT_HEADS = frozenset(
 )
 # Named organisations read as units when they end with one of these ("Korean People's Army",
 # "Republican Guard"); "Division", "Company" and "Wing" name business units too often.
-ORG_UNIT_HEADS = frozenset("corps brigade regiment battalion army fleet squadron guard guards force forces navy marines".split())
+ORG_UNIT_HEADS = frozenset("corps brigade regiment battalion army fleet squadron guard guards forces navy marines".split())
 # The last word of an organisation's name that spaCy took for a place ("Northern Ireland Assembly").
 ORG_HEAD_WORDS = frozenset(
     """assembly parliament council government party ministry committee commission court bank
@@ -619,7 +619,7 @@ class EntityAnnotator:
             if i > start:
                 return self._person(doc, i, end) if end - i >= 1 else []
         text = _text(doc, start, end)
-        if lowers[-1] in ORG_UNIT_HEADS and (end - start >= 2):
+        if end - start >= 2 and (lowers[-1] in ORG_UNIT_HEADS or lowers[-2:] == ["air", "force"]):
             # "US Air Force", "Ukraine's 3rd Assault Brigade", "Russian 11th Corps"
             owner = self.gaz.country(doc[start].text) or self.gaz.demonym(doc[start].text)
             affiliation = entity_id("State", owner.name) if owner is not None and owner.kind == "state" \
