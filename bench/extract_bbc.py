@@ -153,8 +153,8 @@ def report(result: dict) -> str:
         "Cost of each of our parts on the first 100 articles, as a share of the bare model's time: "
         + ", ".join(f"{name} {share:.1%}" for name, share in result["shares"].items())
         + f" (sum {sum(result['shares'].values()):.1%}, so an expected ratio of "
-        f"{1 / (1 + sum(result['shares'].values())):.2f} on a quiet machine; the machine was shared by "
-        "other jobs during the run, hence the absolute rates).",
+        f"{1 / (1 + sum(result['shares'].values())):.2f} on a quiet machine; the machine is shared by "
+        "other jobs, so absolute rates vary between runs: the side-by-side ratio is what counts).",
         "",
         "The 20 most frequent entities per type (number of articles mentioning them):",
         "",

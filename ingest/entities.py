@@ -28,7 +28,8 @@ Rules, in the order they apply (each has a table-driven test in tests/test_entit
    for the head of government, and analysts tell "the White House said" apart from "the
    Pentagon said".  "The Kremlin" is the exception the news makes: it stands for Russia.
 2. **Places**: geocoded against the gazetteer's cities (names and alternate names, ASCII-folded).
-   A name is resolved to its largest candidate in a country the article mentions, else to its
+   A name is resolved to its largest candidate in a country the article mentions (unless a
+   second one there is more than a fifth of its size), else to its
    only candidate when that one has 50,000+ people, else to a candidate that dominates (>= 1M
    people and 20 times the next), else left without coordinates: never guessed.  Ambiguous names that were resolved get the country in
    their id (``place:birmingham-gb``).  "eastern Russia" is a ``Place`` in Russia.
@@ -1071,7 +1072,10 @@ class EntityAnnotator:
             chosen = None
             in_context = [c for c in cities if c.country in context] or [c for c in alternates if c.country in context]
             if in_context:
-                chosen = in_context[0]
+                # two towns of that name of similar size there ("Hollywood", Florida, twice;
+                # Los Angeles' Hollywood is no town of the gazetteer): left unresolved
+                if len(in_context) == 1 or in_context[0].population >= 5 * in_context[1].population:
+                    chosen = in_context[0]
             elif len(cities) == 1 and cities[0].population >= 50_000:
                 chosen = cities[0]  # the only town of that name with 50,000+ people
             elif len(cities) > 1 and cities[0].population >= 1_000_000 and cities[0].population >= 20 * cities[1].population:

@@ -335,11 +335,19 @@ def test_places_geocoded(nlp, text, place, name, country, lat, lon):
     assert found.geonames_id is not None
 
 
-def test_ambiguous_place_left_unresolved(nlp):
-    _, entities = extract(nlp, "The factory in Birmingham will close next year.")
-    birmingham = mention_owner(entities, "Birmingham")
-    assert birmingham is not None and birmingham.type == "Place"
-    assert birmingham.latitude is None and birmingham.country is None
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("The factory in Birmingham will close next year.", "Birmingham"),
+        # several US towns of that name, none dominant: the article naming the US is not enough
+        ("The film was shot in Hollywood, American producers said.", "Hollywood"),
+    ],
+)
+def test_ambiguous_place_left_unresolved(nlp, text, surface):
+    _, entities = extract(nlp, text)
+    place = mention_owner(entities, surface)
+    assert place is not None and place.type == "Place"
+    assert place.latitude is None and place.geonames_id is None
 
 
 @pytest.mark.parametrize(
