@@ -312,10 +312,12 @@ class _Known:
             similarity = round(float(minhash.jaccard(other_minhash)), 3)
             if similarity >= SAME_STORY_THRESHOLD:
                 found[other] = similarity
-        urls = {**self.index.urls, **{k: url for k, (_, url) in self.batch_signatures.items()}}
+        def url_of(other: str) -> str | None:
+            return self.batch_signatures[other][1] if other in self.batch_signatures else self.index.urls.get(other)
+
         return sorted(
             ((other, similarity) for other, similarity in found.items()
-             if other != previous and other != article.id and (article.url is None or urls.get(other) != article.url)),
+             if other != previous and other != article.id and (article.url is None or url_of(other) != article.url)),
             key=lambda pair: (-pair[1], pair[0]),
         )
 
@@ -442,7 +444,8 @@ def _plan_article(graph: ArticleGraph, minhash: MinHash, known: _Known, rows: _R
          "content_text": c.content.text, "duplicate_of": duplicates.get(c.id)}
         for c in claims
     ]
-    known.troop_claims += [c for c in claims if any(q.is_troop_count for q in c.quantities)]
+    # Kept in id order, as the store returns them to a batch that starts later.
+    known.troop_claims = sorted(known.troop_claims + [c for c in claims if any(q.is_troop_count for q in c.quantities)], key=lambda c: c.id)
     return result
 
 
