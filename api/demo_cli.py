@@ -32,7 +32,7 @@ def run_demo(args: argparse.Namespace) -> int:
         info = store.info()
         print(f"store: {info['agent']} at {info['uri']} (database {info['database']})")
         summary = ingest_paths(store, [SAMPLE_DIR])
-        print(summary.describe())
+        print("\n".join(summary.lines()))
     base = f"http://{args.host}:{args.port}"
     print()
     print("newsgraph is serving. Open:")
