@@ -249,6 +249,9 @@ class ReadOnlyRunner:
                     return columns, rows, truncated
                 finally:
                     tx.rollback()
+        except (OverflowError, ValueError, TypeError) as error:
+            # The driver refuses parameter values Bolt cannot carry (integers beyond 64 bits, ...).
+            raise InvalidQuery(f"a parameter cannot be sent to the store: {error}", {"parameters": sorted(parameters)}) from None
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
             raise StoreUnavailable(f"the graph store stopped answering: {error}") from None
         except neo4j.exceptions.ClientError as error:

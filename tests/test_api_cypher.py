@@ -184,6 +184,12 @@ def test_syntax_errors_are_400_and_bad_bodies_422(client):
     assert client.post("/cypher", content=b"not json", headers={"content-type": "application/json"}).status_code == 422
 
 
+def test_parameters_bolt_cannot_carry_are_400(client):
+    response = client.post("/cypher", json={"query": "RETURN $big AS big", "parameters": {"big": -19463117261954757985042432}})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "NG121" and "big" in response.json()["error"]["details"]["parameters"]
+
+
 @pytest.mark.parametrize("statement", [
     "MATCH (n) RETURN n.created AS created, n.offset AS settings",  # keywords only as whole words
     "RETURN date.truncate('month', date('2024-10-23')) AS month",  # temporal namespaces are allowed
