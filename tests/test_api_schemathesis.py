@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -35,7 +37,10 @@ def test_no_server_errors_and_responses_match_the_schema(api_schema, label):
     [operation] = [r.ok() for r in api_schema.get_all_operations() if r.ok().label == label]
 
     @given(case=operation.as_strategy())
+    # derandomize: CI explores the same bounded set of cases every run, so a failure reproduces;
+    # set NEWSGRAPH_FUZZ_RANDOM=1 to explore new cases locally.
     @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+              derandomize=not os.environ.get("NEWSGRAPH_FUZZ_RANDOM"),
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     def run(case):
         case.call_and_validate(checks=CHECKS)
