@@ -228,8 +228,9 @@ def report(result: dict, verbose: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_scorer(score, report, section_name: str) -> int:
+    """The command line shared by the gold scorers: score, print, optionally update docs."""
+    parser = argparse.ArgumentParser(description=sys.modules[score.__module__].__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=ROOT / "bench" / "gold" / "samples.json")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--write-docs", action="store_true")
@@ -241,8 +242,12 @@ def main() -> int:
         sys.path.insert(0, str(ROOT / "bench"))
         from extract_bbc import write_section
 
-        write_section(ROOT / "docs" / "EVALUATION.md", "entities-samples", section)
+        write_section(ROOT / "docs" / "EVALUATION.md", section_name, section)
     return 0
+
+
+def main() -> int:
+    return run_scorer(score, report, "entities-samples")
 
 
 if __name__ == "__main__":

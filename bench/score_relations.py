@@ -15,7 +15,6 @@ Not scored: ``PARTICIPATED_IN`` and event locations (events are optional in the 
 """
 from __future__ import annotations
 
-import argparse
 import collections
 import datetime as dt
 import json
@@ -151,20 +150,10 @@ def report(result: dict, verbose: bool) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, default=ROOT / "bench" / "gold" / "samples.json")
-    parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--write-docs", action="store_true")
-    args = parser.parse_args()
-    result = score(args.gold, args.verbose)
-    section = report(result, args.verbose)
-    print(section)
-    if args.write_docs:
-        sys.path.insert(0, str(ROOT / "bench"))
-        from extract_bbc import write_section
+    sys.path.insert(0, str(ROOT / "bench"))
+    from score_entities import run_scorer
 
-        write_section(ROOT / "docs" / "EVALUATION.md", "relations-samples", section)
-    return 0
+    return run_scorer(score, report, "relations-samples")
 
 
 if __name__ == "__main__":
