@@ -139,6 +139,8 @@ def test_committed_data_survives_restart_port_taken_and_kill_9(home):
 
     # The last run's port is taken by someone else: the server moves to another one.
     with socket.socket() as squatter:
+        # the stopped server's connections may still sit in TIME_WAIT on that port
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         squatter.bind(("127.0.0.1", first.bolt_port))
         squatter.listen()
         with GraphStore.open(settings) as store:
