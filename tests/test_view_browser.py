@@ -114,8 +114,14 @@ def move_away(browser) -> None:
 
 
 def hover_node(browser, node_id: str) -> str:
-    x, y = dom_point(browser, "return newsgraphView.network.getPositions([arguments[0]])[arguments[0]];", node_id)
-    assert browser.execute_script("return newsgraphView.network.getNodeAt({x: arguments[0], y: arguments[1]});", x, y) == node_id
+    # the view may still be finishing a fit/zoom animation: re-read the point until the node is under it
+    for _ in range(20):
+        x, y = dom_point(browser, "return newsgraphView.network.getPositions([arguments[0]])[arguments[0]];", node_id)
+        under = browser.execute_script("return newsgraphView.network.getNodeAt({x: arguments[0], y: arguments[1]});", x, y)
+        if under == node_id:
+            break
+        time.sleep(0.25)
+    assert under == node_id
     hover(browser, x, y)
     return tooltip_text(browser)
 
