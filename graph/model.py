@@ -149,6 +149,9 @@ class Claim(_Model):
     sentence: int = Field(ge=0)
     confidence: float = Field(ge=0.0, le=1.0)
     article_id: str
+    published: dt.date | None = Field(
+        None, description="the article's publication date: stance links compare claims within a time window"
+    )
     extractor: str
     extractor_version: str
     links: list[ClaimLink] = Field(default_factory=list)

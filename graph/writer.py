@@ -767,6 +767,7 @@ def claim_from_row(props: dict[str, Any], quantities: list[dict[str, Any]]) -> C
         sentence=props.get("sentence") or 0,
         confidence=props.get("confidence") if props.get("confidence") is not None else 0.0,
         article_id=props["article_id"],
+        published=props.get("published"),
         extractor=props.get("extractor") or "",
         extractor_version=props.get("extractor_version") or "",
     )

@@ -106,6 +106,7 @@ def claims_and_sources_from_doc(
                 sentence=max(sentence, 0),
                 confidence=round(confidence, 3),
                 article_id=article.id,
+                published=article.published,
                 extractor=f"{EXTRACTOR}:{attribution.rule}",
                 extractor_version=EXTRACTOR_VERSION,
             )

@@ -4,17 +4,29 @@
 new ones) and returns ``(source claim id, link type, target claim id, reason)`` tuples, the
 source being the newer claim.  Pure: the writer calls it with the claims already stored.
 
-Two claims are about the same subject when the units and states they are about overlap
-("North Korean troops", "state:north-korea"), or, for two troop counts of which one names no
-unit or state at all ("10,000 troops would be sent"), when they come from the same article.
+Two troop numbers are about the same subject only when all of these hold:
+
+- **the same counted thing of the same actor**: the Unit their troop counts belong to is the
+  same ("North Korean troops" and "North Korean special forces" are two units: 1,500 special
+  forces do not contradict 3,000 soldiers); a count with no unit ("10,000 troops would be
+  sent") matches only a count of the same article;
+- **the same place**: the places and states the claims are about (other than the unit's own
+  state) overlap, or one of the claims names none;
+- **the same time**: published within :data:`WINDOW_DAYS` of each other, or in the same
+  article.  A claim of unknown date is compared only within its article: troop numbers change
+  over months, and two figures of unknown date may be years apart.
 
 - ``CONFLICTS_WITH``: both give a troop number for the same subject, the numbers differ.
 - ``CORROBORATES``: both give the same troop number (value or range) for the same subject.
-- ``DENIES``: a DENIED claim and a non-denial about the same subject.
+- ``DENIES``: a DENIED claim about a unit (its content names the unit: "reports that North
+  Korea sent troops") and a claim about the same unit (denying a state's troops denies each
+  of its units) in the time window, not published after the denial.  Places are not compared:
+  a denial rejects the whole story, wherever it says the troops went.
 
-Only claims of different speakers are linked: one speaker's later figure is an update, not a
-conflict, and an unresolved speaker ("he" left unresolved) could be the other one, so it is
-never linked as a different source.
+A negated cue ("did not confirm", "did not deny") asserts nothing: such claims are never
+linked.  Only claims of different speakers are linked: one speaker's later figure is an
+update, not a conflict, and an unresolved speaker ("he" left unresolved) could be the other
+one, so it is never linked as a different source.
 """
 from __future__ import annotations
 
@@ -22,7 +34,10 @@ from graph.model import Claim, ClaimLinkType, Quantity
 
 Link = tuple[str, ClaimLinkType, str, str]
 
-_SUBJECT_PREFIXES = ("unit:", "state:")
+WINDOW_DAYS = 30
+"""How far apart (publication dates) two claims may be and still be about the same moment."""
+
+_PLACE_PREFIXES = ("place:", "state:")
 _PRONOUNS = {"he", "she", "it", "they", "i", "we", "you", "who", "which", "that", ""}
 
 
@@ -42,16 +57,19 @@ def link_claims(new: list[Claim], known: list[Claim]) -> list[Link]:
 
 
 def _link(claim: Claim, other: Claim) -> Link | None:
-    if claim.id == other.id or not _different_speakers(claim, other):
+    if claim.id == other.id or claim.cue.negated or other.cue.negated:
         return None
-    if not _same_subject(claim, other):
+    if not _different_speakers(claim, other) or not _same_time(claim, other):
         return None
-    if claim.kind == "DENIED" and other.kind != "DENIED":
-        return (claim.id, "DENIES", other.id, f"{_who(claim)} denies what {_who(other)} said")
-    if other.kind == "DENIED" or claim.kind == "DENIED" or claim.cue.negated or other.cue.negated:
+    if (claim.kind == "DENIED") != (other.kind == "DENIED"):
+        denial, denied = (claim, other) if claim.kind == "DENIED" else (other, claim)
+        if not _denies_units_of(denial, denied) or _later(denied, denial):
+            return None
+        return (denial.id, "DENIES", denied.id, f"{_who(denial)} denies what {_who(denied)} said")
+    if claim.kind == "DENIED":
         return None
     mine, theirs = _troop_number(claim), _troop_number(other)
-    if mine is None or theirs is None:
+    if mine is None or theirs is None or not _same_troops(claim, other):
         return None
     if _number_key(mine) == _number_key(theirs):
         return (
@@ -76,21 +94,56 @@ def _different_speakers(a: Claim, b: Claim) -> bool:
     return ka is not None and kb is not None and ka != kb
 
 
-def _subjects(claim: Claim) -> set[str]:
-    ids = {i for i in claim.about if i.startswith(_SUBJECT_PREFIXES)}
-    ids |= {q.unit_entity_id for q in claim.quantities if q.is_troop_count and q.unit_entity_id}
-    # a unit id names its state: unit:north-korea:troops is about state:north-korea too
-    ids |= {f"state:{i.split(':')[1]}" for i in ids if i.startswith("unit:") and i.count(":") == 2}
-    return ids
-
-
-def _same_subject(a: Claim, b: Claim) -> bool:
-    sa, sb = _subjects(a), _subjects(b)
-    if sa & sb:
+def _same_time(a: Claim, b: Claim) -> bool:
+    if a.article_id == b.article_id:
         return True
-    if (not sa or not sb) and a.article_id == b.article_id:
-        return _troop_number(a) is not None and _troop_number(b) is not None
-    return False
+    if a.published is None or b.published is None:
+        return False
+    return abs((a.published - b.published).days) <= WINDOW_DAYS
+
+
+def _later(a: Claim, b: Claim) -> bool:
+    """``a`` was published after ``b`` (in another article): a denial cannot deny it."""
+    return a.article_id != b.article_id and a.published is not None and b.published is not None and a.published > b.published
+
+
+def _denies_units_of(denial: Claim, other: Claim) -> bool:
+    """The denial is about a unit the other claim is about; denying a state's troops
+    (``unit:north-korea:troops``) denies each of its units ("special forces")."""
+    denied, units = _units(denial, in_content=True), _units(other, in_content=True)
+    if denied & units:
+        return True
+    generic = {u.split(":")[1] for u in denied if u.count(":") == 2 and u.endswith(":troops")}
+    return any(u.count(":") == 2 and u.split(":")[1] in generic for u in units)
+
+
+def _units(claim: Claim, *, in_content: bool = False) -> set[str]:
+    """The units whose troops the claim counts (or, ``in_content``, also those it is about)."""
+    units = {q.unit_entity_id for q in claim.quantities if q.is_troop_count and q.unit_entity_id}
+    if in_content:
+        units |= {i for i in claim.about if i.startswith("unit:")}
+    return units
+
+
+def _unit_states(units: set[str]) -> set[str]:
+    """unit:north-korea:troops belongs to state:north-korea (the id convention of units)."""
+    return {f"state:{u.split(':')[1]}" for u in units if u.count(":") == 2}
+
+
+def _places(claim: Claim, units: set[str]) -> set[str]:
+    return {i for i in claim.about if i.startswith(_PLACE_PREFIXES)} - _unit_states(units)
+
+
+def _same_troops(a: Claim, b: Claim) -> bool:
+    """Same unit (or, within one article, a count with no unit) and an overlapping place."""
+    ua, ub = _units(a), _units(b)
+    if ua and ub:
+        if not ua & ub:
+            return False
+    elif a.article_id != b.article_id:
+        return False
+    pa, pb = _places(a, ua | ub), _places(b, ua | ub)
+    return not pa or not pb or bool(pa & pb)
 
 
 def _troop_number(claim: Claim) -> Quantity | None:
