@@ -107,7 +107,9 @@ def _who_said(args: argparse.Namespace) -> int:
         if row.speaker.role:
             speaker += f" ({row.speaker.role})"
         table.add_row(
-            speaker, row.kind, "; ".join(number_text(q) for q in quantities),
+            # a negated cue asserts nothing: "not CONFIRMED (did not confirm)"
+            speaker, f"not {row.kind} ({row.cue.text})" if row.cue.negated else row.kind,
+            "; ".join(number_text(q) for q in quantities),
             row.article.published.isoformat() if row.article.published else "",
             row.article.outlet or "", row.content.text,
         )

@@ -711,7 +711,8 @@ def _claim_props(claim: Claim, article: Article, duplicate_of: str | None) -> di
             "content_end": claim.content.end,
             "about": claim.about,
             "numbers_key": numbers_key(claim.quantities),
-            "has_troop_count": any(q.is_troop_count for q in claim.quantities),
+            # what the troop table lists: a negated cue ("did not confirm") asserts no number
+            "has_troop_count": not claim.cue.negated and any(q.is_troop_count for q in claim.quantities),
             "published": article.published,
             "duplicate_of": duplicate_of,
         }

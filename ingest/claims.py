@@ -15,6 +15,12 @@ and the entities found in it.  Speakers are resolved to entity ids only when it 
   becomes an entity of type ``Source`` of its own, scoped to the article, with the State or
   Organization it names as affiliation.  :func:`claims_and_sources_from_doc` returns those
   entities next to the claims; :func:`claims_from_doc` (the extractor contract) only the claims.
+
+A negated cue ("did not confirm", "declined to confirm", "without confirming") keeps the kind of
+its verb with ``cue.negated`` set: the claim records who would not confirm what, and asserts
+nothing (the store does not list it as giving a troop number; stance linking skips it).  The
+numbers of a nested attribution that the speaker does not assert (one in a relative clause, "the
+agency, which estimates 10,000 troops", or a negated one) are not the speaker's quantities.
 """
 from __future__ import annotations
 
@@ -49,6 +55,8 @@ _SOURCE_NOUNS = {
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _THING_PRONOUNS = {"it"}
 _RELATIVE = {"who", "which", "that", "whom"}
+# Verbs that negate the cue they govern: "declined to confirm", "refused to comment".
+_REFUSALS = {"decline", "refuse", "fail"}
 _BASE_CONFIDENCE = {
     "verb": 0.8, "verb_object": 0.7, "inverted": 0.75, "according_to": 0.8, "noun": 0.6,
     "quote_after": 0.85, "quote_before": 0.8, "quote_colon": 0.75, "trailing_speaker": 0.75,
@@ -72,21 +80,23 @@ def claims_and_sources_from_doc(
     resolver = _SpeakerResolver(doc, article, entities)
     sentence_starts = [s.start_char for s in doc.sents]
     claims: list[Claim] = []
-    for attribution in attributions(doc):
+    found = attributions(doc)
+    for attribution in found:
         content = attribution.content_span
-        kind = _kind(attribution, content)
+        negated = _negated(attribution)
+        kind = _kind(attribution, content, negated)
         # attributions of wishes, requests and stances are not claims, unless they deny
         if attribution.lemma not in CLAIM_LEMMAS and kind != "DENIED":
             continue
         sentence = bisect_right(sentence_starts, attribution.cue.start_char) - 1
         speaker = resolver.resolve(attribution, sentence)
         confidence = _BASE_CONFIDENCE.get(attribution.rule, 0.6)
-        if attribution.negated:
-            confidence *= 0.5
         cue = attribution.cue
+        not_said = _not_asserted_contents(attribution, found)
         quantities = [
             q for part in attribution.content
             for q in find_quantities(part, article.published, entities)
+            if not any(start <= q.start < end for start, end in not_said)
         ]
         about = _about(content, resolver.mentions)
         about += [q.unit_entity_id for q in quantities if q.unit_entity_id and q.unit_entity_id not in about]
@@ -97,7 +107,7 @@ def claims_and_sources_from_doc(
                 speaker=speaker,
                 cue=Cue(
                     text=cue.text, start=cue.start_char, end=cue.end_char,
-                    lemma=attribution.lemma, negated=attribution.negated,
+                    lemma=attribution.lemma, negated=negated,
                 ),
                 content=TextSpan(text=content.text, start=content.start_char, end=content.end_char),
                 direct=attribution.direct,
@@ -122,10 +132,38 @@ def claim_id(article_id: str, cue_start: int, cue_end: int) -> str:
     return f"claim:{digest[:16]}"
 
 
-def _kind(attribution: Attribution, content: Span) -> str:
+def _negated(attribution: Attribution) -> bool:
+    """"did not confirm" (the attribution says so), and the cues negated from outside:
+    "declined/refused/failed to confirm", "was unable to confirm", "without confirming"."""
+    if attribution.negated:
+        return True
+    verb = attribution.cue.root
+    if verb.dep_ == "xcomp":
+        return verb.head.lemma_.lower() in _REFUSALS or verb.head.lower_ == "unable"
+    return verb.dep_ == "pcomp" and verb.head.lower_ == "without"
+
+
+def _not_asserted_contents(attribution: Attribution, found: list[Attribution]) -> list[tuple[int, int]]:
+    """Character ranges inside this attribution's content whose numbers its speaker does not
+    assert: the contents of nested attributions in a relative clause ("the figures of the
+    agency, which estimates 10,000 troops": the clause's speaker's number) or negated ("...,
+    without confirming that 3,000 troops had been sent")."""
+    content = attribution.content_span
+    return [
+        (other.content_span.start_char, other.content_span.end_char)
+        for other in found
+        if other is not attribution
+        and content.start_char <= other.cue.start_char < content.end_char
+        and (other.source is not None and other.source.root.lower_ in _RELATIVE or _negated(other))
+    ]
+
+
+def _kind(attribution: Attribution, content: Span, negated: bool) -> str:
+    """The kind of the cue, negated or not: "did not confirm" stays ``CONFIRMED`` with
+    ``cue.negated`` set (readers and stance linking treat a negated claim as asserting nothing)."""
     kind = attribution.kind
-    if attribution.negated and kind in ("CONFIRMED", "DENIED"):
-        return "STATED"  # "did not confirm" confirms nothing; "did not deny" denies nothing
+    if negated:
+        return kind  # "did not say it was fake news" denies nothing; nor is it an assessment
     if kind == "STATED" and _DENIAL.search(content.text):
         return "DENIED"
     source = attribution.source

@@ -40,7 +40,7 @@ KIND_AND_SPEAKER = [
     ("Zelensky warned that 10,000 soldiers were being prepared.", "warned", "WARNED",
      "person:zelensky"),
     ("Reports indicate that the troops left Wonsan by sea.", "indicate", "REPORTED", None),
-    ("The Pentagon did not confirm that the troops had arrived.", "did not confirm", "STATED",
+    ("The Pentagon did not confirm that the troops had arrived.", "did not confirm", "CONFIRMED",
      "organization:pentagon"),
 ]
 
@@ -54,11 +54,63 @@ def test_kind_and_speaker(nlp, text, cue, kind, speaker):
         assert claim.speaker.entity_id == speaker
 
 
-def test_negated_cue_lowers_confidence(nlp):
-    _, claims, _ = _claims(nlp, "The Pentagon did not confirm that the troops had arrived.")
-    claim = _by_cue(claims, "did not confirm")
-    assert claim.cue.negated and claim.cue.lemma == "confirm"
-    assert claim.kind != "CONFIRMED" and claim.confidence < 0.5
+# a negated cue keeps the kind of its verb, with the flag set: the claim is kept (who would not
+# confirm what), and readers and stance linking know it asserts nothing
+NEGATED = [
+    ("The Pentagon did not confirm that 10,000 troops had arrived.", "did not confirm", "CONFIRMED", "confirm"),
+    ("The Pentagon would not confirm that 10,000 troops had arrived.", "would not confirm", "CONFIRMED", "confirm"),
+    ("The Kremlin did not deny that 10,000 troops had arrived.", "did not deny", "DENIED", "deny"),
+    ("The Kremlin did not say that the reports of 10,000 troops were fake news.", "did not say", "STATED", "say"),
+]
+
+
+@pytest.mark.parametrize("text,cue,kind,lemma", NEGATED)
+def test_negated_cue_keeps_its_kind_with_the_flag(nlp, text, cue, kind, lemma):
+    _, claims, _ = _claims(nlp, text)
+    claim = _by_cue(claims, cue)
+    assert (claim.kind, claim.cue.negated, claim.cue.lemma) == (kind, True, lemma)
+    # the number is what was not confirmed: kept on the claim, still a troop count
+    assert [(q.value, q.is_troop_count) for q in claim.quantities] == [(10000, True)]
+
+
+@pytest.mark.parametrize("text", [
+    "The Pentagon declined to confirm that 10,000 troops had arrived.",
+    "The Pentagon refused to confirm that 10,000 troops had arrived.",
+    "The Pentagon was unable to confirm that 10,000 troops had arrived.",
+])
+def test_cue_negated_by_its_governing_verb(nlp, text):
+    _, claims, _ = _claims(nlp, text)
+    (claim,) = claims  # "declined"/"refused" themselves are not claims
+    assert claim.kind == "CONFIRMED" and claim.cue.negated and claim.cue.lemma == "confirm", claim
+
+
+@pytest.mark.parametrize("text,outer,inner_speaker", [
+    ("Austin did not confirm the figures given by South Korea's intelligence service, "
+     "which estimates that 10,000 troops will be sent by December.", "did not confirm", "which"),
+    ("The minister rejected the estimate of Ukraine's intelligence agency, which says 10,000 "
+     "soldiers are in Kursk.", "rejected", "which"),
+])
+def test_numbers_of_a_relative_clause_attribution_are_not_the_outer_speakers(nlp, text, outer, inner_speaker):
+    _, claims, _ = _claims(nlp, text)
+    assert _by_cue(claims, outer).quantities == []
+    inner = next(c for c in claims if c.speaker.text == inner_speaker)
+    assert [q.value for q in inner.quantities] == [10000]
+
+
+def test_numbers_of_a_negated_nested_cue_are_not_the_outer_speakers(nlp):
+    _, claims, _ = _claims(nlp, "North Korea's foreign ministry said that any such deployment would be "
+                                "lawful, without confirming that 3,000 troops had been sent.")
+    assert _by_cue(claims, "said").quantities == []
+    confirming = _by_cue(claims, "confirming")
+    assert confirming.cue.negated and [q.value for q in confirming.quantities] == [3000]
+
+
+def test_nested_reported_numbers_stay_with_the_reporting_speaker(nlp):
+    """'X said the agency believed N': X reports N (only a relative clause is set apart)."""
+    _, claims, _ = _claims(nlp, "South Korean lawmakers said the agency now believed that more than 3,000 "
+                                "North Korean soldiers were in Russia.")
+    said = _by_cue(claims, "said")
+    assert [(q.value, q.qualifier) for q in said.quantities] == [(3000, "more than")]
 
 
 def test_evidence_offsets_point_into_the_article(nlp):
