@@ -31,6 +31,7 @@ from api.schemas import (
     SpeakerOut,
     TimelineItem,
 )
+from api.view import format_quantity
 from graph.errors import NotFound, StoreError
 from graph.model import CLAIM_KINDS, RELATION_TYPES, GraphEdge, GraphNode, Quantity, Subgraph, TimeExpression
 from graph.store import GraphStore
@@ -466,12 +467,16 @@ def _graph_edges(store: GraphStore, edges: dict[str, dict]) -> list[GraphEdge]:
 
 
 def _claim_label(row: dict) -> str:
+    """'John Kirby stated: at least 3,000 North Korean soldiers'; a number is shown with what it
+    counts ('3 military training sites' is not a troop figure), troop counts first; a negated
+    cue is shown as written ('Lloyd Austin did not confirm: ...')."""
     speaker = row.get("speaker") or "unknown speaker"
-    numbers = ", ".join(row.get("quantities") or [])
-    what = numbers or (row.get("content") or "")
+    quantities = sorted(row.get("quantities") or [], key=lambda q: (not q.get("is_troop_count"), q.get("start") or 0))
+    what = ", ".join(format_quantity(q) for q in quantities) or (row.get("content") or "")
     if len(what) > 60:
         what = what[:57] + "..."
-    return f"{speaker} {str(row.get('kind') or '').lower()}: {what}"
+    verb = row.get("cue") if row.get("negated") and row.get("cue") else str(row.get("kind") or "").lower()
+    return f"{speaker} {verb}: {what}"
 
 
 def _nodes(store: GraphStore, kinds: dict[str, str]) -> list[GraphNode]:

@@ -238,9 +238,10 @@ MATCH (c:Claim {id: node_id})
 OPTIONAL MATCH (a:Article {id: coalesce(c.article_id, '')})
 RETURN c.id AS id, c.kind AS kind, coalesce(c.speaker_name, c.speaker_text) AS speaker,
        c.speaker_entity_id AS speaker_id, c.content_text AS content, c.direct AS direct,
+       c.cue_text AS cue, c.cue_negated AS negated,
        c.confidence AS confidence, c.published AS published, c.article_id AS article_id,
        a.title AS article_title, a.outlet AS outlet,
-       [(c)-[:HAS_QUANTITY]->(q:Quantity) | q.text] AS quantities
+       [(c)-[:HAS_QUANTITY]->(q:Quantity) | q {.text, .value, .low, .high, .qualifier, .counted, .is_troop_count, .start}] AS quantities
 
 -- name: api_shortest_paths
 -- Shortest paths between two entities over typed relations and claims (speaker -> claim -> subject).
