@@ -174,3 +174,142 @@ def test_html_boilerplate_is_absent(annotated):
             assert boilerplate not in article.text
         raw = (SAMPLE_DIR / entry["file"]).read_text(encoding="utf-8")
         assert all(b in raw for b in entry["boilerplate_absent"])  # present in the page, dropped by the reader
+
+
+# --- the extractor against the gold: troop-number claims through the whole pipeline ----------
+
+def _fold(name: str) -> str:
+    return re.sub(r"[’‘]", "'", name).strip().lower()
+
+
+@pytest.fixture(scope="module")
+def extracted(nlp, annotated):
+    """(gold article, ArticleGraph) pairs: the sample articles through the whole extractor."""
+    from ingest.extract import extract_articles
+
+    graphs = {g.article.id: g for g in extract_articles([article for _, article in annotated], nlp=nlp)}
+    return [(entry, graphs[article.id]) for entry, article in annotated]
+
+
+def _names(gold: dict, names: list[str]) -> set[str]:
+    """The gold names and every catalogue alias of them, folded."""
+    aliases = {e["name"]: e.get("aliases", []) for e in gold["catalogue"]}
+    return {_fold(n) for name in names for n in [name, *aliases.get(name, [])]}
+
+
+def _speaker_is(claim, graph, names: set[str]) -> bool:
+    """The claim's speaker is resolved to an entity that one of ``names`` names."""
+    entity = next((e for e in graph.entities if e.id == claim.speaker.entity_id), None)
+    if entity is None:
+        return False
+    surfaces = [entity.name, *entity.aliases, *(m.text for m in entity.mentions)]
+    return any(_fold(re.sub(r"[’']s$", "", s)) in names for s in surfaces)
+
+
+def _troop_numbers(claim) -> list:
+    return [q for q in claim.quantities if q.is_troop_count]
+
+
+def test_every_gold_troop_claim_is_found_with_its_speaker_and_qualifier(gold, extracted):
+    missing = []
+    for entry, graph in extracted:
+        for expected in entry["claims"]:
+            wanted = [(q["value"], q["qualifier"]) for q in expected["quantities"] if q["is_troop_count"]]
+            if not wanted or expected.get("optional"):
+                continue
+            names = _names(gold, [expected["speaker"], *expected.get("speaker_alternatives", [])])
+            found = [c for c in graph.claims if _speaker_is(c, graph, names) and not c.cue.negated
+                     and {(q.value, q.qualifier) for q in _troop_numbers(c)} >= set(wanted)]
+            if not found:
+                missing.append((entry["file"], expected["speaker_surface"], wanted))
+    assert not missing, missing
+
+
+def test_no_troop_claim_from_a_non_troop_number(extracted):
+    """Every troop number on an extracted claim is a gold troop number, with its qualifier."""
+    invented = []
+    for entry, graph in extracted:
+        text = graph.article.text
+        gold_numbers = [(text.find(n["context"]) + n["context"].index(n["text"]), n) for n in entry["numbers"]]
+        for claim in graph.claims:
+            for quantity in _troop_numbers(claim):
+                matches = [n for at, n in gold_numbers if quantity.start <= at < quantity.end]
+                if not (matches and matches[0]["is_troop_count"] and matches[0]["qualifier"] == quantity.qualifier):
+                    invented.append((entry["file"], claim.speaker.text, quantity.text, quantity.counted))
+    assert not invented, invented
+
+
+def test_forbidden_claims_are_not_extracted(gold, extracted):
+    found = []
+    for entry, graph in extracted:
+        for forbidden in entry["forbidden_claims"]:
+            names = _names(gold, [forbidden["speaker"]])
+            troop_only = forbidden.get("is_troop_count", False)
+            for claim in graph.claims:
+                if _speaker_is(claim, graph, names) and any(
+                    q.value == forbidden["value"] and (q.is_troop_count or not troop_only) for q in claim.quantities
+                ):
+                    found.append((entry["file"], forbidden, claim.content.text))
+    assert not found, found
+
+
+def test_negated_gold_cues_are_negated_claims(extracted):
+    """'did not confirm', 'could not confirm': a claim of the cue's kind with the flag set."""
+    for entry, graph in extracted:
+        for expected in entry["claims"]:
+            if not expected["negated"] or expected.get("optional"):
+                continue
+            content = expected["content"] if isinstance(expected["content"], str) else expected["content"][0]
+            matches = [c for c in graph.claims if content in c.content.text and c.cue.lemma == expected["cue_lemma"]]
+            assert matches, (entry["file"], expected["cue"])
+            assert all(c.cue.negated and c.kind == expected["kind"] for c in matches), (entry["file"], matches)
+
+
+# --- the same through the store and the API's reads ------------------------------------------
+
+def test_troop_table_from_the_store(ingested_store, gold, annotated):
+    """``who-said --about troops`` / ``GET /claims?about=troops``: every row asserts a troop
+    number (no negated cue), Austin's 'did not confirm' is not among them, and no row gives a
+    forbidden speaker's number."""
+    from api import reads
+
+    page = reads.list_claims(ingested_store, reads.ClaimFilters(about="troops"), limit=500)
+    assert page.total == len(page.items) > 0
+    for row in page.items:
+        assert not row.cue.negated and any(q.is_troop_count for q in row.quantities), row
+    forbidden = [(entry["published"], _names(gold, [f["speaker"]]), f["value"])
+                 for entry, _ in annotated for f in entry["forbidden_claims"]]
+    for row in page.items:
+        speaker = {_fold(row.speaker.name or "")}
+        for published, names, value in forbidden:
+            if str(row.article.published) == published and speaker & names:
+                assert all(q.value != value for q in row.quantities if q.is_troop_count), row
+    austin = reads.list_claims(ingested_store, reads.ClaimFilters(speaker="person:lloyd-austin"), limit=500).items
+    not_confirmed = [r for r in austin if r.cue.negated]
+    assert not_confirmed and all(r.kind == "CONFIRMED" for r in not_confirmed)
+
+
+def test_claim_nodes_show_what_a_number_counts(ingested_store):
+    """The network view's claim labels: 'three' training sites is '3 military training sites',
+    never a bare number that reads as a troop figure; a negated cue reads as written."""
+    from api import reads
+
+    graph = reads.subgraph(ingested_store, ["person:john-kirby", "person:lloyd-austin"], depth=1)
+    labels = {n.id: n.label for n in graph.nodes if n.type == "Claim"}
+    assert any("3 military training sites" in label for label in labels.values()), labels
+    assert not any(re.search(r"stated: (three|3)$", label) for label in labels.values()), labels
+    assert any(re.match(r"Austin did not confirm: ", label) for label in labels.values()), labels
+
+
+def test_stance_links_of_the_samples_join_one_subject(ingested_store):
+    """Conflicting and corroborating troop numbers count the same unit (or, in one article, one
+    names none); the canonical story has both kinds of link and a denial."""
+    from api import reads
+
+    rows = {r.id: r for r in reads.list_claims(ingested_store, reads.ClaimFilters(about="troops"), limit=500).items}
+    units = {i: {q.unit_entity_id for q in r.quantities if q.is_troop_count} for i, r in rows.items()}
+    pairs = [(i, j) for i, r in rows.items() for j in r.conflicts_with + r.corroborated_by]
+    assert pairs and any(r.conflicts_with for r in rows.values()) and any(r.corroborated_by for r in rows.values())
+    for i, j in pairs:
+        assert units[i] & units[j] or rows[i].article.id == rows[j].article.id, (rows[i].content.text, rows[j].content.text)
+    assert any(r.denied_by for r in rows.values())
