@@ -11,6 +11,10 @@ and the entities found in it.  Speakers are resolved to entity ids only when it 
   sentences back); "it" the nearest Organization or State.  When that sentence names two or
   more candidates, the speaker of the previous claim wins if it is one of them; otherwise the
   speaker stays unresolved (``entity_id`` null): a wrong speaker is worse than none;
+- a definite description ("the agency", "the ministry", "the alliance", "the company") takes
+  the nearest earlier Organization whose name fits it ("the agency": a name with agency,
+  service, intelligence, ...; "the government": the nearest State), with the same rule for two
+  candidates as pronouns; unresolved otherwise (it is a known body, not an unnamed source);
 - an unnamed source ("a senior administration official", "Ukrainian intelligence sources")
   becomes an entity of type ``Source`` of its own, scoped to the article, with the State or
   Organization it names as affiliation.  :func:`claims_and_sources_from_doc` returns those
@@ -51,6 +55,36 @@ _SOURCE_NOUNS = {
     "aide", "adviser", "advisor", "analyst", "expert", "lawmaker", "legislator", "insider",
     "person", "people", "commander", "representative", "member", "staffer", "investigator",
     "agent", "observer", "intelligence", "military", "minister", "ministry", "officials",
+}
+# "the agency", "the ministry": a definite description of an organisation named earlier; the
+# words a name must contain to be what the description describes ("the agency" can be the
+# National Intelligence *Service*, not the Foreign *Ministry*).
+_DESCRIPTIONS: dict[str, set[str]] = {
+    "agency": {"agency", "service", "intelligence", "bureau", "directorate", "administration", "authority"},
+    "service": {"service", "agency", "intelligence"},
+    "ministry": {"ministry", "department"},
+    "department": {"department", "ministry"},
+    "office": {"office"},
+    "bureau": {"bureau", "agency"},
+    "alliance": {"alliance", "nato", "pact", "coalition", "bloc"},
+    "company": {"company", "firm", "corporation", "corp", "inc", "ltd", "plc", "group", "holdings"},
+    "firm": {"company", "firm", "corporation", "corp", "inc", "ltd", "plc", "group", "holdings"},
+    "group": {"group"},
+    "organisation": {"organisation", "organization"},
+    "organization": {"organisation", "organization"},
+    "council": {"council"},
+    "commission": {"commission"},
+    "committee": {"committee"},
+    "party": {"party"},
+    "union": {"union"},
+    "bank": {"bank"},
+    "government": set(),  # a State
+}
+# Names of public bodies: never what "the company" or "the firm" describes.
+_PUBLIC_BODY_WORDS = {
+    "ministry", "department", "agency", "service", "office", "council", "commission", "committee",
+    "party", "parliament", "government", "army", "navy", "police", "court", "bureau", "nato",
+    "alliance", "intelligence", "union", "nations",
 }
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _THING_PRONOUNS = {"it"}
@@ -183,6 +217,24 @@ def _about(content: Span, mentions: list[tuple[int, int, Entity]]) -> list[str]:
     return ids
 
 
+def _is_definite_description(head: Token) -> bool:
+    """'the agency', 'the foreign ministry' (not 'an agency', 'its ministry')."""
+    return head.lemma_.lower() in _DESCRIPTIONS and any(
+        child.dep_ == "det" and child.lower_ == "the" for child in head.children
+    )
+
+
+def _fits(entity: Entity, description: str) -> bool:
+    if description == "government":
+        return entity.type == "State"
+    if entity.type != "Organization":
+        return False
+    words = {w for name in [entity.name, *entity.aliases] for w in re.findall(r"[a-z]+", name.lower())}
+    if description in ("company", "firm") and not words & _PUBLIC_BODY_WORDS:
+        return True  # "Shell ... the company said"
+    return bool(words & _DESCRIPTIONS[description])
+
+
 class _SpeakerResolver:
     def __init__(self, doc: Doc, article: Article, entities: list[Entity]):
         self.doc = doc
@@ -213,11 +265,13 @@ class _SpeakerResolver:
             entity = self._antecedent(head, sentence, ("Organization", "State"))
         elif head.pos_ != "PRON":
             entity = self._entity_at(head) or self._apposition(head)
-            if entity is None and head.lemma_.lower() in _SOURCE_NOUNS:
+            if entity is None and _is_definite_description(head):
+                entity = self._described(head, sentence)  # or none: never an unnamed source
+            elif entity is None and head.lemma_.lower() in _SOURCE_NOUNS:
                 entity = self._unnamed_source(source, head, sentence)
         if entity is not None:
             ref["entity_id"] = entity.id
-            if head.pos_ == "PRON":
+            if head.pos_ == "PRON" or _is_definite_description(head):
                 ref["name"] = entity.name
         return SpeakerRef(**ref)
 
@@ -250,6 +304,23 @@ class _SpeakerResolver:
             if len(candidates) == 1:
                 return next(iter(candidates.values()))
             if len(candidates) > 1:
+                return candidates.get(self.last_speaker) if self.last_speaker else None
+        return None
+
+    def _described(self, head: Token, sentence: int) -> Entity | None:
+        """'the agency': the nearest earlier organisation (for 'the government', state) whose
+        name fits the description; when the nearest sentence naming one names two, the previous
+        speaker if it is one of them, else none."""
+        for index in range(sentence, -1, -1):
+            sent = self._sentences[index]
+            end = head.idx if index == sentence else sent.end_char
+            candidates = {
+                entity.id: entity for m_start, m_end, entity in self.mentions
+                if m_start >= sent.start_char and m_end <= end and _fits(entity, head.lemma_.lower())
+            }
+            if len(candidates) == 1:
+                return next(iter(candidates.values()))
+            if candidates:
                 return candidates.get(self.last_speaker) if self.last_speaker else None
         return None
 

@@ -204,3 +204,36 @@ def test_doc_of_another_text_is_refused(nlp):
     article = Article(id="0123456789abcdef", title="t", text="Officials said it.")
     with pytest.raises(ValueError, match="0123456789abcdef"):
         claims_from_doc(nlp("Something else entirely."), article, [])
+
+
+# a definite description as speaker: the nearest earlier organisation whose name fits it, or
+# nobody when unsure (text, cue, how the speaker's entity id ends, or None)
+DESCRIPTIONS = [
+    ("South Korea's National Intelligence Service briefed lawmakers on Friday. "
+     "The agency said 1,500 troops had arrived.", "said", "national-intelligence-service"),
+    ("NATO Secretary General Mark Rutte said the alliance could not confirm that troops were fighting.",
+     "could not confirm", "nato"),
+    ("South Korea's Foreign Ministry summoned the ambassador. The ministry said the troops must leave.",
+     "said", "foreign-ministry"),
+    # the nearest organisation is a ministry: 'the agency' is not it, nor a fresh unnamed source
+    ("Russia's foreign ministry issued a statement. The agency said 1,500 troops had arrived.", "said", None),
+    # two agencies named in the nearest sentence: unsure
+    ("The Central Intelligence Agency and the National Security Agency briefed Congress. "
+     "The agency said 1,500 troops had arrived.", "said", None),
+    # nothing named before it
+    ("The agency said 1,500 troops had arrived.", "said", None),
+    # a company is not a public body
+    ("Russia's foreign ministry met Royal Dutch Shell on Monday. The company said it would leave.", "said",
+     "royal-dutch-shell"),
+]
+
+
+@pytest.mark.parametrize("text,cue,speaker", DESCRIPTIONS)
+def test_definite_description_speaker(nlp, text, cue, speaker):
+    _, claims, sources = _claims(nlp, text)
+    claim = _by_cue(claims, cue)
+    if speaker is None:
+        assert claim.speaker.entity_id is None, claim.speaker
+    else:
+        assert (claim.speaker.entity_id or "").endswith(":" + speaker), claim.speaker
+    assert not any(s.id == claim.speaker.entity_id for s in sources)
