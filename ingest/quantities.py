@@ -305,8 +305,12 @@ def _counted_phrase(tokens: list[Any], start: int) -> tuple[int, int] | None:
 
 
 def is_troop_phrase(head: str, modifiers: list[str], sentence_text: str, strong: bool = False,
-                    unit_found: bool = False) -> bool:
-    """Whether a noun phrase (head noun, its modifiers, its sentence) names military personnel."""
+                    unit_found: bool = False, definite: bool = False) -> bool:
+    """Whether a noun phrase (head noun, its modifiers, its sentence) names military personnel.
+
+    ``definite``: the count has a determiner ("the two men", "its 40 officers"): people already
+    introduced, so the sentence's war words ("open warfare between the two men") do not make
+    them troops; a military modifier still does ("the 300 military personnel")."""
     head = head.lower()
     modifiers = [m.lower() for m in modifiers]
     if any(m in CIVILIAN_MODIFIERS for m in modifiers):
@@ -318,7 +322,7 @@ def is_troop_phrase(head: str, modifiers: list[str], sentence_text: str, strong:
     if head in CONTEXT_TROOP_NOUNS:
         if unit_found or any(m in MILITARY_MODIFIERS for m in modifiers):
             return True
-        return bool(MILITARY_CONTEXT.search(sentence_text))
+        return not definite and bool(MILITARY_CONTEXT.search(sentence_text))
     return False
 
 
@@ -532,8 +536,10 @@ def _quantity_at(tokens: list[Any], start: int, end: int, text: "_Text", sentenc
         text_end = last.idx + len(last)
 
     unit_id = _overlapping_unit(entities, *unit_span) if unit_span else None
+    determiner = tokens[qualifier_start - 1] if qualifier_start > 0 else None
+    definite = determiner is not None and (determiner.lower_ in ("the", "these", "those") or determiner.tag_ == "PRP$")
     is_troop = counted not in (None, "percent") and counted != currency and is_troop_phrase(
-        head_text, modifiers, sentence.text, strong, unit_id is not None
+        head_text, modifiers, sentence.text, strong, unit_id is not None, definite
     )
     quantity = Quantity(
         text=text.slice(text_start, text_end),

@@ -61,6 +61,22 @@ CASES = [
      [("four", 4, None, None, "exact", "Russian navy landing ships", False)]),
     ("Troops of the 32 members of the alliance took part.",
      [("32", 32, None, None, "exact", "members", False)]),
+    # members, countries, allies, sites: quantities, never troop numbers, even among troops
+    ("NATO, which has 32 members, has 40,000 troops on its eastern flank.",
+     [("32", 32, None, None, "exact", "members", False), ("40,000", 40000, None, None, "exact", "troops", True)]),
+    ("Troops from 32 countries took part in the exercise.",
+     [("32", 32, None, None, "exact", "countries", False)]),
+    ("All 32 NATO allies agreed to deploy troops.",
+     [("32", 32, None, None, "exact", "NATO allies", False)]),
+    ("The troops trained at three military bases and two airfields.",
+     [("three", 3, None, None, "exact", "military bases", False), ("two", 2, None, None, "exact", "airfields", False)]),
+    # people already introduced: war words in the sentence do not make them troops
+    ("They will fight the election amid open warfare between the two men.",
+     [("two", 2, None, None, "exact", "men", False)]),
+    ("The 300 military personnel left the war zone.",
+     [("300", 300, None, None, "exact", "military personnel", True)]),
+    ("The army offered a company of around 120 personnel and two helicopters.",
+     [("around 120", 120, None, None, "about", "personnel", True), ("two", 2, None, None, "exact", "helicopters", False)]),
     ("The deployment, 5,000 or so soldiers, was announced.",
      [("5,000", 5000, None, None, "about", "soldiers", True)]),
 ]
