@@ -11,7 +11,10 @@ On the first N articles of DIR (default: 300 of the BBC news articles in /work/s
    which the writer finds already stored (what replaying a shard after a crash costs);
 3. *size*: bytes of the database directory on disk, nodes and relationships, per article;
 4. *what every batch reads whole*: the stored troop claims (stance linking compares new claims
-   with all of them) and the article signatures (each writer's near-duplicate index), timed.
+   with all of them; the sample corpus is written too, so that there are some) and the article
+   signatures (a writer reloads them all when another process stored articles), timed;
+5. *stance linking* (``ingest.stance.link_claims``, pure): the claims of one batch against
+   ``--known`` troop claims (the sample corpus's, copied under new ids), timed per pair.
 """
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ from graph.writer import write_article_graphs  # noqa: E402
 from ingest.extract import extract_articles  # noqa: E402
 from ingest.pipeline import load_pipeline  # noqa: E402
 from ingest.readers import read_path  # noqa: E402
+from ingest.sample_corpus import load_sample_articles  # noqa: E402
+from ingest.stance import link_claims  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/data/bbc_news")
 DATABASE = "scaling"
@@ -70,6 +75,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--known", type=int, default=10_000, help="troop claims the stance timing compares with")
     args = parser.parse_args()
 
     articles = read_path(args.data).articles[: args.limit]
@@ -77,6 +83,14 @@ def main() -> int:
     start = time.perf_counter()
     graphs = list(extract_articles(articles, nlp=nlp, n_process=1, batch_size=args.batch_size))
     extract_s = time.perf_counter() - start
+    samples = list(extract_articles(load_sample_articles(), nlp=nlp))
+    sample_troop_claims = [c for g in samples for c in g.claims if any(q.is_troop_count for q in c.quantities)]
+    known = [claim.model_copy(update={"id": f"{claim.id}-{i}", "article_id": f"{claim.article_id}-{i}"})
+             for i in range(args.known // len(sample_troop_claims) + 1) for claim in sample_troop_claims][: args.known]
+    new_claims = [c for g in graphs[: args.batch_size] for c in g.claims]
+    start = time.perf_counter()
+    link_claims(new_claims, known)
+    stance_s = time.perf_counter() - start
 
     with tempfile.TemporaryDirectory(prefix="newsgraph-scaling-") as home:
         settings = Settings.from_env({"NEWSGRAPH_HOME": home, "NEO4J_DATABASE": DATABASE})
@@ -90,6 +104,7 @@ def main() -> int:
                 again = timed_writes(store, graph_batches)
                 counts = store.counts()
                 stored_bytes = directory_bytes(database_dir) - empty_bytes
+                write_article_graphs(store, samples)
                 full_reads = {name: timed_query(store, name) for name in ("stored_troop_claims", "article_signatures")}
         finally:
             embedded.stop(Path(home))
@@ -114,6 +129,9 @@ def main() -> int:
     print(f"| store on disk (bytes/article) | {stored_bytes / n:,.0f} |")
     print(f"| nodes/article (Article, Sentence, Entity, Claim, Quantity) | {nodes / n:.1f} |")
     print(f"| relationships/article | {relationships / n:.1f} |")
+    pairs = len(new_claims) * len(known)
+    print(f"| stance linking: {len(new_claims)} claims of a batch x {len(known):,} troop claims (s; µs/pair) | "
+          f"{stance_s:.2f}; {1e6 * stance_s / pairs:.2f} |")
     for name, (rows, seconds) in full_reads.items():
         print(f"| `{name}`: {rows:,} rows (ms; µs/row) | {1000 * seconds:.1f}; {1e6 * seconds / max(rows, 1):.0f} |")
     print()
