@@ -9,6 +9,7 @@ import time
 
 import uvicorn
 
+from api.app import create_app
 from graph.store import GraphStore
 
 HOST = "127.0.0.1"
@@ -65,6 +66,4 @@ class LocalServer:
 def serve_store(store: GraphStore) -> LocalServer:
     """The API over ``store`` (left open when the server stops), started on a free loopback port;
     the other API settings (API key, ``POST /cypher``...) come from the environment."""
-    from api.app import create_app
-
     return LocalServer(create_app(store.settings, store=store)).start()

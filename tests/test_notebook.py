@@ -154,7 +154,7 @@ def test_inline_network_is_self_contained(executed):
     outer = output_data(executed["network"], "text/html")
     page = html.unescape(re.search(r'srcdoc="([^"]*)"', outer).group(1))
     assert "Around North Korea" in page
-    assert "vis.Network" in page  # vis-network itself is inlined
+    assert "@version 9.1.2" in page and "new vis.Network" in page  # vis-network inlined, and started
     for text in (outer, page):
         assert not EXTERNAL_RESOURCE.search(text), EXTERNAL_RESOURCE.search(text).group(0)
         assert not re.search(r"<script\b[^>]*\bsrc=", text, re.IGNORECASE)
