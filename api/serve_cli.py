@@ -71,22 +71,9 @@ def _print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def number_text(quantity) -> str:
-    """'at least 3,000', 'up to 10,000', '5,000-7,000'."""
-    def fmt(value: float) -> str:
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-
-    if quantity.value is not None:
-        number = fmt(quantity.value)
-    elif quantity.low is not None or quantity.high is not None:
-        number = "-".join(fmt(v) for v in (quantity.low, quantity.high) if v is not None)
-    else:
-        return quantity.text
-    return number if quantity.qualifier == "exact" else f"{quantity.qualifier} {number}"
-
-
 def _who_said(args: argparse.Namespace) -> int:
     from api import reads
+    from api.tables import kind_label, number_text, shown_quantities, speaker_label
 
     filters = reads.ClaimFilters(about=args.about, speaker=args.speaker, kind=args.kind, since=args.since, until=args.until)
     with _open_store() as store:
@@ -102,14 +89,8 @@ def _who_said(args: argparse.Namespace) -> int:
     for column in ("speaker", "kind", "number", "date", "outlet", "quote"):
         table.add_column(column, overflow="fold")
     for row in page.items:
-        quantities = [q for q in row.quantities if q.is_troop_count or not troops_only]
-        speaker = row.speaker.name or row.speaker.text or "(no speaker)"
-        if row.speaker.role:
-            speaker += f" ({row.speaker.role})"
         table.add_row(
-            # a negated cue asserts nothing: "not CONFIRMED (did not confirm)"
-            speaker, f"not {row.kind} ({row.cue.text})" if row.cue.negated else row.kind,
-            "; ".join(number_text(q) for q in quantities),
+            speaker_label(row), kind_label(row), "; ".join(number_text(q) for q in shown_quantities(row, troops_only)),
             row.article.published.isoformat() if row.article.published else "",
             row.article.outlet or "", row.content.text,
         )

@@ -611,12 +611,17 @@ def _relation_props(relation: Relation) -> dict[str, Any]:
     return _without_none(props)
 
 
+# relation properties that hold an entity id of the article, so they follow its resolution
+_ENTITY_ID_PROPERTIES = ("from_id", "attributed_to")
+
+
 def _plan_relations(relations: list[Relation], mapping: dict[str, str], rows: "_Rows") -> int:
     ids = set()
     for relation in relations:
         props = _relation_props(relation)
-        if "from_id" in props:
-            props["from_id"] = mapping.get(props["from_id"], props["from_id"])
+        for key in _ENTITY_ID_PROPERTIES:
+            if key in props:
+                props[key] = mapping.get(props[key], props[key])
         ids.add(relation_id(relation))
         rows.relations[relation.type][relation_id(relation)] = {
             "id": relation_id(relation),

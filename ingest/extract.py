@@ -7,6 +7,9 @@ and its article stay paired across processes).
 """
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -43,11 +46,42 @@ def extract_article(doc: Doc, article: Article) -> ArticleGraph:
     )
 
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent() -> None:
+    """In a forked NLP worker: be killed when the process that forked it dies.
+
+    spaCy's ``nlp.pipe(n_process=2)`` workers block on their input queue forever once the parent
+    is gone, so a ``kill -9`` of the ingest alone would leave them behind; the kernel's parent-death
+    signal ends them instead.  SIGKILL, not SIGTERM: a forked worker inherits the parent's Python
+    signal handlers (uvicorn's, say), which would not end it, and it holds nothing to clean up.
+    Linux only; elsewhere this does nothing.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+
+
+_worker_hook_installed = False
+
+
+def _install_worker_hook() -> None:
+    global _worker_hook_installed
+    if not _worker_hook_installed and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_die_with_parent)
+        _worker_hook_installed = True
+
+
 def extract_articles(
     articles: Iterable[Article], *, nlp: Language | None = None, n_process: int = 1, batch_size: int = 32
 ) -> Iterator[ArticleGraph]:
     """Extract a stream of articles, in order; ``nlp`` defaults to :func:`load_pipeline`."""
     nlp = nlp or load_pipeline()
+    if n_process > 1:
+        _install_worker_hook()
     pairs = ((article.text, article) for article in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
         yield extract_article(doc, article)

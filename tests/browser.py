@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from api.local_server import LocalServer
 
 CHROMIUM = os.environ.get("NEWSGRAPH_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("NEWSGRAPH_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -62,34 +62,11 @@ def chromium(width: int = 1400, height: int = 900) -> Iterator["object"]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
-def serve(app, timeout: float = 20.0) -> Iterator[str]:
+def serve(app) -> Iterator[str]:
     """Run an ASGI app with a real uvicorn server on loopback in a thread; yields its base URL."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="uvicorn-view-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("uvicorn exited before it started (see the log above)")
-        if time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port} within {timeout} s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with LocalServer(app) as server:
+        yield server.url
 
 
 def console_errors(driver) -> list[str]:

@@ -5,10 +5,12 @@ Each fixture module belongs to one area:
 - ``tests.fixtures.nlp``: the real spaCy pipeline with our components (``nlp``).
 - ``tests.fixtures.corpus``: the bundled sample corpus as ``Article`` objects (``sample_articles``).
 - ``tests.fixtures.ingested``: a store holding the ingested sample corpus (``ingested_store``).
+- ``tests.fixtures.home_guard``: fails the run if it started the default home's embedded store.
 """
 pytest_plugins = [
     "tests.fixtures.store",
     "tests.fixtures.nlp",
     "tests.fixtures.corpus",
     "tests.fixtures.ingested",
+    "tests.fixtures.home_guard",
 ]

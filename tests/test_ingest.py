@@ -300,3 +300,54 @@ def test_kill_9_mid_ingest_then_the_same_command_gives_the_clean_graph(store_set
     assert resumed.returncode == EXIT_OK and clean_run.returncode == EXIT_OK, resumed.stderr.decode() + clean_run.stderr.decode()
     assert snapshot(crashed) == snapshot(clean)
     assert len(_ids_in(clean)) == total
+
+
+def _children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # the command name may hold spaces and parentheses: the fields follow the last ')'
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry.name))
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_kill_9_of_the_ingest_alone_ends_its_nlp_workers(store_settings, store_factory, tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, generated=30, bbc=30)
+    store_factory("orphans")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "ingest", str(corpus), "--processes", "2", "--batch-size", "2", "--quiet"],
+        env=cli_env(store_settings, "orphans"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None and len(workers) < 2:
+            time.sleep(0.2)
+            workers = _children_of(process.pid)
+        assert process.poll() is None and len(workers) >= 2, f"no NLP workers seen (children: {workers})"
+        process.kill()  # the ingest alone, not its process group
+        process.wait()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.2)
+        assert [pid for pid in workers if _alive(pid)] == [], "NLP workers outlived the killed ingest"
+    finally:
+        process.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -203,6 +203,28 @@ def test_surname_joins_the_one_stored_full_name(wstore):
     assert speaker == {"id": full.id, "sid": full.id}
 
 
+def test_relation_properties_naming_entities_follow_their_resolution(wstore):
+    first_text = "Colonel Ilse Marrow said the brigade was ready."
+    later_text = "Marrow said 400 troops were deployed to Tarnow from Rzeszow."
+    first, later = make_article(first_text), make_article(later_text)
+    full, surname = person("Ilse Marrow", first_text), person("Marrow", later_text)
+    troops = later_text.index("troops")
+    unit = Entity(id="unit:troops", name="troops", type="Unit", mentions=[Mention(text="troops", start=troops, end=troops + 6, sentence=0)])
+    target, origin = place("Tarnow", later_text), place("Rzeszow", later_text)
+    deployment = Relation(
+        type="DEPLOYED_TO", source=unit.id, target=target.id,
+        properties={"count": 400, "from": origin.id, "attributed_to": surname.id},
+        evidence=Evidence(article_id=later.id, sentence=0, start=0, end=len(later_text), text=later_text,
+                          extractor="test", extractor_version="1", confidence=0.8),
+    )
+    write_article_graph(wstore, graph_of(first, [full]))
+    write_article_graph(wstore, graph_of(later, [surname, unit, target, origin], relations=[deployment]))
+
+    stored = wstore.read(lambda tx: tx.run(
+        "MATCH ()-[r:DEPLOYED_TO {article_id: $a}]->() RETURN r.attributed_to AS by, r.from_id AS origin", a=later.id).single().data())
+    assert stored == {"by": full.id, "origin": origin.id}
+
+
 def test_two_people_with_one_surname_are_never_merged(wstore):
     a_text, b_text, c_text = (
         "Senator Maria Okonkwo said the vote would be held on Monday.",
