@@ -222,9 +222,16 @@ DESCRIPTIONS = [
      "The agency said 1,500 troops had arrived.", "said", None),
     # nothing named before it
     ("The agency said 1,500 troops had arrived.", "said", None),
-    # a company is not a public body
-    ("Russia's foreign ministry met Royal Dutch Shell on Monday. The company said it would leave.", "said",
-     "royal-dutch-shell"),
+    # 'the government' is not the state named last
+    ("Her husband was killed in South Africa. The government said the law would pass.", "said", None),
+    # a company is not a public body; no word of its name need say it is a company
+    ("Russia's foreign ministry summoned diplomats. Royal Dutch Shell halted work on Monday. "
+     "The company said it would leave.", "said", "royal-dutch-shell"),
+    # ... so with two organisations in the nearest sentence, either may be it
+    ("Russia's foreign ministry met Royal Dutch Shell on Monday. The company said it would leave.", "said", None),
+    # the nearest organisation may be meant under a name that does not say 'bank'
+    ("Citizens Bank was bought by JP Morgan in 2004. JP Morgan apologised on Monday. "
+     "The bank said it was sorry.", "said", None),
 ]
 
 
