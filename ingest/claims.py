@@ -12,9 +12,9 @@ and the entities found in it.  Speakers are resolved to entity ids only when it 
   more candidates, the speaker of the previous claim wins if it is one of them; otherwise the
   speaker stays unresolved (``entity_id`` null): a wrong speaker is worse than none;
 - a definite description ("the agency", "the ministry", "the alliance", "the company") takes
-  the nearest earlier Organization whose name fits it ("the agency": a name with agency,
-  service, intelligence, ...), with the same rule for two
-  candidates as pronouns; unresolved otherwise (it is a known body, not an unnamed source);
+  the Organization of the nearest earlier sentence naming one, when it is the one there whose
+  name fits ("the agency": a name with agency, service, intelligence, ...); two that fit, the
+  rule of pronouns; otherwise unresolved (a known body, not an unnamed source);
 - an unnamed source ("a senior administration official", "Ukrainian intelligence sources")
   becomes an entity of type ``Source`` of its own, scoped to the article, with the State or
   Organization it names as affiliation.  :func:`claims_and_sources_from_doc` returns those
@@ -78,9 +78,8 @@ _DESCRIPTIONS: dict[str, set[str]] = {
     "party": {"party"},
     "union": {"union"},
     "bank": {"bank"},
-}
-# Not "the government": a British article's "the government" is its own, seldom the state it
-# named last (on BBC news the nearest state was the wrong one in one of three).
+}  # not "the government": a British article's is its own, seldom the state it named last
+# (on BBC news the nearest state was the wrong one in one of three)
 # Names of public bodies: never what "the company" or "the firm" describes.
 _PUBLIC_BODY_WORDS = {
     "ministry", "department", "agency", "service", "office", "council", "commission", "committee",
