@@ -55,10 +55,11 @@ RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.alias
        e.first_seen AS first_seen, e.last_seen AS last_seen
 
 -- name: stored_troop_claims
--- Claims with a troop count, with their quantities: what new claims are compared with.
-MATCH (c:Claim)-[:HAS_QUANTITY]->(q:Quantity)
-WHERE q.is_troop_count = true
-WITH DISTINCT c
+-- Claims with a troop count published from $since to $until, with their quantities: what new
+-- claims are compared with (stance links only claims published within a window of each other,
+-- so the cost follows the window, not the whole store).
+MATCH (c:Claim)
+WHERE c.published >= $since AND c.published <= $until AND c.has_troop_count = true
 MATCH (c)-[:HAS_QUANTITY]->(quantity:Quantity)
 RETURN c {.*} AS claim, collect(quantity {.*}) AS quantities
 

@@ -291,10 +291,17 @@ class _Known:
             self._add_rows(run(tx, "organizations_by_alias_key", keys=alias_keys))
 
         self.troop_claims: list[Claim] = []
-        if any(g.claims for g in graphs):
+        # Only dated claims are compared across articles (ingest.stance), so the stored ones
+        # that can link to this batch lie within the window around its publication dates.
+        dates = [g.article.published for g in graphs if g.claims and g.article.published]
+        if dates:
+            from ingest.stance import WINDOW_DAYS
+
             new_ids = {c.id for g in graphs for c in g.claims}
+            window = dt.timedelta(days=WINDOW_DAYS)
+            rows = run(tx, "stored_troop_claims", since=min(dates) - window, until=max(dates) + window)
             self.troop_claims = sorted(
-                (claim_from_row(row["claim"], row["quantities"]) for row in run(tx, "stored_troop_claims") if row["claim"]["id"] not in new_ids),
+                (claim_from_row(row["claim"], row["quantities"]) for row in rows if row["claim"]["id"] not in new_ids),
                 key=lambda c: c.id,
             )
         self.claims_by_article: dict[str, list[dict]] = defaultdict(list)

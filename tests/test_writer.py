@@ -362,3 +362,24 @@ def test_near_duplicates_are_found_across_writers_and_after_the_store_is_emptied
         assert again.status == "new" and again.same_story == []
     finally:
         second.close()
+
+
+@pytest.mark.parametrize("days_apart, linked", [(10, True), (45, False)])
+def test_a_stored_troop_claim_is_linked_only_within_the_stance_window(store_factory, days_apart, linked):
+    store = store_factory(f"stance_window_{days_apart}")
+    first_text = "Mara Quell said at least 2,000 Veldan troops had reached Ostrava."
+    later_text = "Tobin Arkwright said about 5,000 Veldan troops had reached Ostrava."
+    first = make_article(first_text, published=dt.date(2024, 10, 1))
+    later = make_article(later_text, published=dt.date(2024, 10, 1) + dt.timedelta(days=days_apart))
+
+    def claim(article: Article, speaker: Entity, number: float) -> Claim:
+        made = troop_claim(article, speaker, number)
+        quantity = made.quantities[0].model_copy(update={"unit_entity_id": "unit:veldan-troops"})
+        return made.model_copy(update={"quantities": [quantity], "published": article.published})
+
+    quell, arkwright = person("Mara Quell", first_text), person("Tobin Arkwright", later_text)
+    write_article_graph(store, graph_of(first, [quell], claims=[claim(first, quell, 2000)]))
+    result = write_article_graph(store, graph_of(later, [arkwright], claims=[claim(later, arkwright, 5000)]))
+
+    links = store.read(lambda tx: tx.run("MATCH (:Claim {article_id: $a})-[l:CONFLICTS_WITH]->(:Claim) RETURN count(l) AS n", a=later.id).single()["n"])
+    assert (links, result.claim_links) == ((1, 1) if linked else (0, 0))
