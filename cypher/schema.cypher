@@ -48,3 +48,6 @@ CREATE INDEX article_published IF NOT EXISTS FOR (n:Article) ON (n.published)
 
 -- name: schema_article_outlet
 CREATE INDEX article_outlet IF NOT EXISTS FOR (n:Article) ON (n.outlet)
+
+-- name: schema_article_ingested_at
+CREATE INDEX article_ingested_at IF NOT EXISTS FOR (n:Article) ON (n.ingested_at)

@@ -28,7 +28,13 @@ RETURN count(a) AS count
 -- MinHash signatures of the stored articles, loaded into the near-duplicate index.
 MATCH (a:Article)
 WHERE a.minhash IS NOT NULL
-RETURN a.id AS id, a.minhash AS minhash, a.url AS url
+RETURN a.id AS id, a.minhash AS minhash, a.url AS url, a.ingested_at AS ingested_at
+
+-- name: article_signatures_since
+-- Signatures of the articles stored since $since: what another writer added since the last load.
+MATCH (a:Article)
+WHERE a.ingested_at >= $since AND a.minhash IS NOT NULL
+RETURN a.id AS id, a.minhash AS minhash, a.url AS url, a.ingested_at AS ingested_at
 
 -- name: stored_entities
 -- Stored entities with these ids, with what the writer merges into them.

@@ -56,6 +56,9 @@ SAME_STORY_THRESHOLD = 0.5
 """Estimated Jaccard similarity of word 4-shingles above which two texts are one story. Two
 different articles on the same topic share well under 10% of their 4-shingles; the same wire
 story with a new headline, a local intro or a trimmed ending shares well over half."""
+SIGNATURE_RELOAD_MARGIN = dt.timedelta(minutes=10)
+"""How far before the newest signature it holds a writer looks for ones stored by other writers
+(a transaction's ``ingested_at`` is stamped when it is planned, before it commits)."""
 DUPLICATE_CONTENT_OVERLAP = 0.6
 """For claims without numbers: share of content words two claims by one speaker must share."""
 
@@ -150,12 +153,17 @@ class StoryIndex:
         self.lsh = MinHashLSH(threshold=SAME_STORY_THRESHOLD, num_perm=NUM_PERM)
         self.signatures: dict[str, MinHash] = {}
         self.urls: dict[str, str | None] = {}
+        self.latest_ingested_at: dt.datetime | None = None
 
     def load(self, rows: Iterable[dict]) -> None:
         for row in rows:
-            self.add(row["id"], MinHash(num_perm=NUM_PERM, hashvalues=row["minhash"], scheme=MINHASH_SCHEME), row.get("url"))
+            self.add(row["id"], MinHash(num_perm=NUM_PERM, hashvalues=row["minhash"], scheme=MINHASH_SCHEME), row.get("url"),
+                     _utc(row.get("ingested_at")))
 
-    def add(self, article_id: str, minhash: MinHash, url: str | None) -> None:
+    def add(self, article_id: str, minhash: MinHash, url: str | None, ingested_at: dt.datetime | None) -> None:
+        """``ingested_at``: when it was stored, or a time no later (the start of the writing)."""
+        if ingested_at is not None and (self.latest_ingested_at is None or ingested_at > self.latest_ingested_at):
+            self.latest_ingested_at = ingested_at
         if article_id in self.signatures:
             return
         self.lsh.insert(article_id, minhash)
@@ -172,6 +180,14 @@ class StoryIndex:
         return sorted(found, key=lambda pair: (-pair[1], pair[0]))
 
 
+def _utc(stamp) -> dt.datetime | None:
+    """A stored ``ingested_at`` as an aware UTC datetime (ArcadeDB returns it without its zone)."""
+    if stamp is None:
+        return None
+    stamp = stamp.to_native() if hasattr(stamp, "to_native") else stamp
+    return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp.astimezone(dt.timezone.utc)
+
+
 class GraphWriter:
     """Writes article graphs into one store; keeps the near-duplicate index of that store."""
 
@@ -185,10 +201,16 @@ class GraphWriter:
         """The near-duplicate index, brought up to date with articles another process (the API,
         a second ingest) stored since it was loaded."""
         stored = self.store.query("count_signed_articles")[0]["count"]
-        if self._index is None or stored < len(self._index.signatures):
-            # First use, or articles were deleted (a store emptied under a long-lived writer).
+        if self._index is not None and stored > len(self._index.signatures) and self._index.latest_ingested_at:
+            # Only what was stored since the last load: ``ingested_at`` is stamped before a
+            # transaction commits, so a writer's slower transaction may carry an earlier stamp
+            # than one already seen; the margin covers that, and the count check below the rest.
+            since = self._index.latest_ingested_at - SIGNATURE_RELOAD_MARGIN
+            self._index.load(self.store.query("article_signatures_since", since=since))
+        if self._index is None or stored != len(self._index.signatures):
+            # First use, articles deleted (a store emptied under a long-lived writer), or some
+            # not found since the last load: read them all.
             self._index = StoryIndex()
-        if stored != len(self._index.signatures):
             self._index.load(self.store.query("article_signatures"))
         return self._index
 
@@ -220,12 +242,14 @@ class GraphWriter:
         with self._lock:
             index = self.index
             signatures = [signature(graph.article.text) for graph in graphs]
+            # no article of the batch is stamped earlier (a retried transaction stamps again, later)
+            started = dt.datetime.now(dt.timezone.utc)
             # The transaction function may be retried: it reads the index but changes nothing
             # outside the store; the index learns the new articles once they are committed.
             results = self.store.write(lambda tx: _write_in_tx(tx, graphs, signatures, index))
             for graph, minhash, result in zip(graphs, signatures, results):
                 if result.status in ("new", "new_version"):
-                    index.add(graph.article.id, minhash, graph.article.url)
+                    index.add(graph.article.id, minhash, graph.article.url, started)
             return results
 
 

@@ -23,7 +23,7 @@ from graph.model import (
     Span,
     SpeakerRef,
 )
-from graph.writer import fold, person_name_parts, signature, write_article_graph
+from graph.writer import fold, person_name_parts, signature, write_article_graph, writer_for
 from ingest.readers import article_id
 
 _counter = itertools.count()
@@ -354,8 +354,10 @@ def test_near_duplicates_are_found_across_writers_and_after_the_store_is_emptied
         original = make_article(WIRE_STORY + " Talks resume next week.")
         copy = make_article(WIRE_STORY + " Talks will resume next week, the ministry added.")
         write_article_graph(second, graph_of(other))      # the second writer loads its index now
+        index = writer_for(second).index
         write_article_graph(first, graph_of(original))    # stored by the first one
         assert [o for o, _ in write_article_graph(second, graph_of(copy)).same_story] == [original.id]
+        assert writer_for(second).index is index, "what the other writer stored is added, not reloaded whole"
 
         second.execute("store_delete_all")
         again = write_article_graph(second, graph_of(copy))
@@ -383,3 +385,20 @@ def test_a_stored_troop_claim_is_linked_only_within_the_stance_window(store_fact
 
     links = store.read(lambda tx: tx.run("MATCH (:Claim {article_id: $a})-[l:CONFLICTS_WITH]->(:Claim) RETURN count(l) AS n", a=later.id).single()["n"])
     assert (links, result.claim_links) == ((1, 1) if linked else (0, 0))
+
+
+def test_a_signature_stamped_before_the_last_load_is_still_found(store_factory):
+    from graph.store import GraphStore
+
+    first = store_factory("writer_late_commit")
+    second = GraphStore.open(first.settings)
+    try:
+        write_article_graph(second, graph_of(make_article("The port of Klaipeda opened a new ferry terminal on Monday.")))
+        original = make_article(WIRE_STORY + " A vote is due on Thursday.")
+        write_article_graph(first, graph_of(original))
+        # as a transaction planned long before it committed: older than the margin allows for
+        first.write(lambda tx: tx.run("MATCH (a:Article {id: $id}) SET a.ingested_at = datetime() - duration('P1D')", id=original.id).consume())
+        copy = make_article(WIRE_STORY + " A vote is due on Thursday, officials said.")
+        assert [o for o, _ in write_article_graph(second, graph_of(copy)).same_story] == [original.id]
+    finally:
+        second.close()
