@@ -26,8 +26,11 @@ that it survives ``nlp.pipe(n_process=2)``; :func:`attributions` turns it back i
 """
 from __future__ import annotations
 
+import functools
+import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -148,6 +151,7 @@ _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
 _STRAIGHT = '"'
 _MAX_QUOTE_CHARS = 3000
+CUE_MODEL_TSV = Path(__file__).parent / "data" / "attribution_cues.tsv"
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,8 @@ class Attribution:
     negated: bool
     nested: bool
     rule: str
+    # the cue model's probability; None for quotes attributed by position ("...," he said)
+    score: float | None = None
 
     @property
     def content_span(self) -> Span:
@@ -194,6 +200,7 @@ def attributions(doc: Doc) -> list[Attribution]:
                 negated=a["negated"],
                 nested=a["nested"],
                 rule=a["rule"],
+                score=a.get("score"),
             )
         )
     return out
@@ -275,20 +282,15 @@ class AttributionComponent:
 
 def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list[dict]:
     """The attributions of a parsed ``doc`` as plain dicts (token offsets, end exclusive)."""
-    quotes = _quote_token_spans(doc, max_quote_chars)
-    in_quote = [-1] * len(doc)
-    for q, (s, e) in enumerate(quotes):
-        for i in range(s, e):
-            in_quote[i] = q
+    quotes, in_quote = quote_index(doc, max_quote_chars)
     found: list[dict] = []
     cue_tokens: set[int] = set()
-    for token in doc:
-        record = _syntactic(token)
-        if record is None:
+    model = cue_model()
+    for record, features in cue_candidates(doc, in_quote):
+        score = model.score(features)
+        if score < model.threshold:
             continue
-        # A cue inside a quote belongs to the quoted speaker's words, not to the article.
-        if in_quote[token.i] >= 0:
-            continue
+        record["score"] = round(score, 3)
         found.append(record)
         cue_tokens.update(range(*record["cue"]))
     used_quotes = _merge_quotes(doc, found, quotes, in_quote)
@@ -333,6 +335,16 @@ def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list
     return found
 
 
+def quote_index(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS):
+    """The quotes of ``doc`` as token ranges, and for each token the quote it is in (or -1)."""
+    quotes = _quote_token_spans(doc, max_quote_chars)
+    in_quote = [-1] * len(doc)
+    for q, (s, e) in enumerate(quotes):
+        for i in range(s, e):
+            in_quote[i] = q
+    return quotes, in_quote
+
+
 def _quote_token_spans(doc: Doc, max_quote_chars: int) -> list[tuple[int, int]]:
     spans = []
     for s, e in find_quotes(doc.text, max_quote_chars):
@@ -349,13 +361,103 @@ def _lemma(token: Token) -> str:
     return "hope" if lemma == "hop" and not hop else lemma
 
 
+def cue_candidates(doc: Doc, in_quote: list[int]):
+    """Every (record, features) pair the syntax offers, before the cue model decides.
+
+    A candidate is any verb (but "be") with something it could be saying, a noun with a
+    content clause or an owner, a stance adjective, and "according to".  A cue inside a quote
+    belongs to the quoted speaker's words, not to the article, and is not a candidate.
+    """
+    for token in doc:
+        if in_quote[token.i] >= 0:
+            continue
+        record = _syntactic(token)
+        if record is not None:
+            yield record, cue_features(token, record)
+
+
+_CONTENT_OPENERS = {"that", "to", "if", "whether", "how", "what", "why", "when", "who"}
+_SOURCE_PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "who"}
+
+
+def cue_features(token: Token, record: dict) -> list[str]:
+    """What the cue model weighs: the cue word, how it is built, its source and its content."""
+    doc = token.doc
+    lemma, rule = record["lemma"], record["rule"]
+    lexicon = (
+        "claim" if lemma in CUE_LEXICON else "stance" if lemma in STANCE_VERBS
+        else "noun" if lemma in CUE_NOUNS else "other"
+    )
+    if record["source"] is None:
+        source = "none"
+    else:
+        head = doc[record["source"][0] : record["source"][1]].root
+        source = (
+            f"pron:{head.lower_}" if head.lower_ in _SOURCE_PRONOUNS
+            else head.ent_type_ or head.pos_
+        )
+    start, end = record["content"][0][0], record["content"][-1][1]
+    first = doc[start]
+    opener = "quote" if first.is_quote else first.lower_ if first.lower_ in _CONTENT_OPENERS else first.pos_
+    content_root = doc[start:end].root
+    length = end - start
+    size = "1" if length == 1 else "2-3" if length < 4 else "4-7" if length < 8 else "8-15" if length < 16 else "16+"
+    governor = token.head.lemma_.lower() if token.dep_ in ("xcomp", "ccomp", "advcl", "conj", "acl") else "-"
+    return [
+        f"lemma={lemma}", f"rule={rule}", f"lemma|rule={lemma}|{rule}",
+        f"lex={lexicon}", f"lex|rule={lexicon}|{rule}", f"lex|source={lexicon}|{source}",
+        f"pos={token.pos_}", f"tag={token.tag_}", f"dep={token.dep_}", f"lemma|dep={lemma}|{token.dep_}",
+        f"source={source}", f"lemma|source={lemma}|{record['source'] is not None}",
+        f"opener={opener}", f"lemma|opener={lemma}|{opener}", f"lex|opener={lexicon}|{opener}",
+        f"content_dep={content_root.dep_}", f"content_pos={content_root.pos_}",
+        f"size={size}", f"lex|size={lexicon}|{size}",
+        f"passive={_passive(token)}", f"negated={record['negated']}",
+        f"governor={governor}", f"lemma|governor={lemma}|{governor}",
+        f"quoted={any(t.is_quote for t in doc[start:end])}",
+    ]
+
+
+@dataclass(frozen=True)
+class CueModel:
+    """A logistic regression over :func:`cue_features`: is this candidate an attribution?"""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, features: list[str]) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def read(cls, path: Path) -> "CueModel":
+        weights, header = {}, {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            name, value = line.rsplit("\t", 1)
+            if name in ("@bias", "@threshold"):
+                header[name] = float(value)
+            else:
+                weights[name] = float(value)
+        if set(header) != {"@bias", "@threshold"}:
+            raise ValueError(f"{path}: the cue model needs '@bias' and '@threshold' lines")
+        return cls(weights, header["@bias"], header["@threshold"])
+
+
+@functools.lru_cache(maxsize=1)
+def cue_model() -> CueModel:
+    """The trained cue model shipped in ``ingest/data`` (see bench/train_attribution_cues.py)."""
+    return CueModel.read(CUE_MODEL_TSV)
+
+
 def _syntactic(token: Token) -> dict | None:
     if token.lower_ == "according" and token.i + 1 < len(token.doc):
         return _according_to(token)
     lemma = _lemma(token)
-    if token.pos_ in ("VERB", "AUX") and (lemma in CUE_LEXICON or lemma in STANCE_VERBS):
+    if token.pos_ in ("VERB", "AUX") and lemma != "be":
         return _verb_cue(token)
-    if token.pos_ == "NOUN" and lemma in CUE_NOUNS:
+    if token.pos_ == "NOUN":
         return _noun_cue(token)
     if token.pos_ == "ADJ" and lemma in CUE_ADJECTIVES and token.dep_ in ("acomp", "ccomp", "oprd"):
         return _adjective_cue(token)
@@ -570,7 +672,7 @@ def _noun_cue(noun: Token) -> dict | None:
     return {
         "cue": [noun.i, noun.i + 1],
         "lemma": lemma,
-        "kind": CUE_NOUNS[lemma],
+        "kind": CUE_NOUNS.get(lemma, _STATED),
         "source": (
             [source.left_edge.i, source.i + 1] if source is not None
             else [by_object.left_edge.i, by_object.right_edge.i + 1] if by_object is not None
