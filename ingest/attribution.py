@@ -371,7 +371,7 @@ def cue_candidates(doc: Doc, in_quote: list[int]):
     for token in doc:
         if in_quote[token.i] >= 0:
             continue
-        record = _syntactic(token)
+        record = _headline_colon(token, in_quote) if token.text == ":" else _syntactic(token)
         if record is not None:
             yield record, cue_features(token, record)
 
@@ -386,16 +386,17 @@ def cue_features(token: Token, record: dict) -> list[str]:
     lemma, rule = record["lemma"], record["rule"]
     lexicon = (
         "claim" if lemma in CUE_LEXICON else "stance" if lemma in STANCE_VERBS
-        else "noun" if lemma in CUE_NOUNS else "other"
+        else "noun" if lemma in CUE_NOUNS else "adjective" if lemma in CUE_ADJECTIVES else "other"
     )
     if record["source"] is None:
-        source = "none"
+        source, source_word = "none", "-"
     else:
         head = doc[record["source"][0] : record["source"][1]].root
         source = (
             f"pron:{head.lower_}" if head.lower_ in _SOURCE_PRONOUNS
             else head.ent_type_ or head.pos_
         )
+        source_word = head.lemma_.lower() if head.pos_ == "NOUN" else head.pos_
     start, end = record["content"][0][0], record["content"][-1][1]
     first = doc[start]
     opener = "quote" if first.is_quote else first.lower_ if first.lower_ in _CONTENT_OPENERS else first.pos_
@@ -414,7 +415,14 @@ def cue_features(token: Token, record: dict) -> list[str]:
         f"passive={_passive(token)}", f"negated={record['negated']}",
         f"governor={governor}", f"lemma|governor={lemma}|{governor}",
         f"quoted={any(t.is_quote for t in doc[start:end])}",
+        f"lemma|source_type={lemma}|{source}", f"source_word={source_word}",
+        f"lemma|passive={lemma}|{_passive(token)}", f"rule|source={rule}|{source}",
     ]
+
+
+def _feature_word(token: Token) -> str:
+    # a paragraph break is one feature, and keeps the weights file one feature a line
+    return "¶" if token.is_space or not token.text.strip() else token.lower_
 
 
 @dataclass(frozen=True)
@@ -435,7 +443,9 @@ class CueModel:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line or line.startswith("#"):
                 continue
-            name, value = line.rsplit("\t", 1)
+            name, tab, value = line.rpartition("\t")
+            if not tab:
+                raise ValueError(f"{path}: not a 'feature<TAB>weight' line: {line!r}")
             if name in ("@bias", "@threshold"):
                 header[name] = float(value)
             else:
@@ -459,9 +469,42 @@ def _syntactic(token: Token) -> dict | None:
         return _verb_cue(token)
     if token.pos_ == "NOUN":
         return _noun_cue(token)
-    if token.pos_ == "ADJ" and lemma in CUE_ADJECTIVES and token.dep_ in ("acomp", "ccomp", "oprd"):
+    if token.pos_ == "ADJ" and token.dep_ in ("acomp", "ccomp", "oprd"):
         return _adjective_cue(token)
     return None
+
+
+def _headline_colon(colon: Token, in_quote: list[int]) -> dict | None:
+    """'Zelensky: Up to 10,000 Troops Are Being Prepared' (headline style).
+
+    A paragraph opens with a short name and a colon: the name is the source, the rest of the
+    paragraph the content.
+    """
+    doc = colon.doc
+    start = colon.i
+    while start > 0 and "\n" not in doc[start - 1].text_with_ws:
+        start -= 1
+    end = colon.i + 1
+    while end < len(doc) and "\n" not in doc[end - 1].text_with_ws and not doc[end].is_space:
+        end += 1
+    source = _trim(doc, start, colon.i)
+    content = _trim(doc, colon.i + 1, end)
+    if source is None or content is None or source[1] - source[0] > 5 or content[1] - content[0] < 3:
+        return None
+    name = doc[source[0] : source[1]]
+    if any(t.pos_ in ("VERB", "AUX") or in_quote[t.i] >= 0 for t in name):
+        return None
+    if not any(t.pos_ in ("PROPN", "NOUN") for t in name):
+        return None
+    return {
+        "cue": [colon.i, colon.i + 1],
+        "lemma": ":",
+        "kind": _STATED,
+        "source": list(source),
+        "content": [list(content)],
+        "negated": False,
+        "rule": "headline_colon",
+    }
 
 
 def _adjective_cue(adj: Token) -> dict | None:
