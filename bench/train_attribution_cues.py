@@ -28,28 +28,12 @@ from pathlib import Path
 
 import numpy as np
 import spacy
-from spacy.tokens import DocBin
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.attribution import DEFAULT_DATA, MODEL, _words, load_compartment  # noqa: E402
+from bench.attribution import DEFAULT_DATA, MODEL, _words, load_compartment, parsed_docs  # noqa: E402
 from ingest.attribution import CUE_MODEL_TSV, cue_candidates, quote_index  # noqa: E402
-
-
-def parsed_docs(texts: list[str], cache: Path | None):
-    nlp = spacy.load(MODEL)
-    if cache is not None and cache.exists():
-        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-        if [d.text for d in docs] == texts:
-            return docs
-    docs = list(nlp.pipe(texts, batch_size=16))
-    if cache is not None:
-        bin_ = DocBin(store_user_data=False)
-        for doc in docs:
-            bin_.add(doc)
-        bin_.to_disk(cache)
-    return docs
 
 
 def examples(articles, docs):
@@ -100,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     articles = load_compartment(args.data, "train")
-    docs = parsed_docs([text for _, text, _ in articles], args.cache)
+    docs = parsed_docs(spacy.load(MODEL), [text for _, text, _ in articles], args.cache)
     data = examples(articles, docs)
     counts = Counter(f for _, features, _ in data for f in set(features))
     vocabulary = {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= args.min_count))}
