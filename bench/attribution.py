@@ -13,6 +13,7 @@ for ``textacy.extract.triples.direct_quotations``:
 - whole attributions: cue and content both overlap the gold ones; split into direct
   (at least half of the content is inside quote marks, the same test for gold and
   predictions) and indirect.
+A span without a word (a headline's colon) overlaps by its characters.
 Matching is one-to-one (greedy, largest overlap first).  ``--write-docs`` replaces the
 "Attribution (PolNeAR dev)" section of docs/EVALUATION.md with the table.
 """
@@ -165,10 +166,15 @@ _WORD = re.compile(r"\w+")
 
 
 def _words(text: str, ranges: list[Range]) -> set[int]:
-    """Offsets of the word starts in the ranges: the unit of overlap."""
+    """Offsets of the word starts in the ranges: the unit of overlap.
+
+    A range without a word (the colon of a headline "Name: ...", a dash) counts by its
+    characters, or no system could ever match it.
+    """
     out = set()
     for s, e in ranges:
-        out.update(s + m.start() for m in _WORD.finditer(text[s:e]))
+        starts = [s + m.start() for m in _WORD.finditer(text[s:e])]
+        out.update(starts or (i for i in range(s, e) if not text[i].isspace()))
     return out
 
 

@@ -464,12 +464,12 @@ def cue_model() -> CueModel:
 def _syntactic(token: Token) -> dict | None:
     if token.lower_ == "according" and token.i + 1 < len(token.doc):
         return _according_to(token)
-    lemma = _lemma(token)
-    if token.pos_ in ("VERB", "AUX") and lemma != "be":
-        return _verb_cue(token)
-    if token.pos_ == "NOUN":
-        return _noun_cue(token)
-    if token.pos_ == "ADJ" and token.dep_ in ("acomp", "ccomp", "oprd"):
+    pos = token.pos_
+    if pos in ("VERB", "AUX"):
+        return _verb_cue(token) if token.lemma_ != "be" else None
+    if pos == "NOUN":
+        return _noun_cue(token) if token.n_rights or token.n_lefts else None
+    if pos == "ADJ" and token.dep_ in ("acomp", "ccomp", "oprd"):
         return _adjective_cue(token)
     return None
 
