@@ -4,13 +4,21 @@ The ``newsgraph_attribution`` factory annotates a parsed ``Doc`` with its attrib
 source (the speaker, optional), a cue (the reporting verb or phrase) and one or more content
 parts (what is said), plus whether the content is a direct quote.  It finds them in two passes:
 
-1. **Syntax.** A cue from the lexicons (:data:`CUE_LEXICON` verbs that make claims,
-   :data:`STANCE_VERBS`, :data:`CUE_NOUNS`, :data:`CUE_ADJECTIVES`, "according to") and its
-   dependents: the subject nearest the cue (or the ``by``-agent of a passive, or the subject a
-   participle or conjunct shares) is the source; the clause complement (``ccomp``/``xcomp``),
-   or without one the object and content prepositions, is the content.  "Y, X said" and
-   "Y, X said, Z" parse with the cue hanging off the reported clause: that clause is the
-   content then; "..., says Zelensky" (headline style) has its speaker after the cue.
+1. **Syntax, then a learned decision.** Every verb (but "be") with a clause complement
+   (``ccomp``/``xcomp``) or, without one, an object or content preposition; a noun with a
+   content clause or an owner ("the claim that ...", "Pence's call for ..."); an adjective
+   with a complement ("critical of ...", "confident that ..."); "according to"; and a
+   headline "Name: ..." are *candidates*.  The source is the subject nearest the cue (or the
+   ``by``-agent of a passive, or the subject a participle or conjunct shares); the complement
+   is the content.  "Y, X said" and "Y, X said, Z" parse with the cue hanging off the
+   reported clause: that clause is the content then; "..., says Zelensky" (headline style)
+   has its speaker after the cue.  A logistic regression (:class:`CueModel`, weights in
+   ``ingest/data/attribution_cues.tsv``, trained on PolNeAR train by
+   ``bench/train_attribution_cues.py``) scores each candidate from :func:`cue_features` (the
+   cue word, which lexicon it is in, how it is built, what kind of source and content it
+   has) and keeps those above its threshold.  The lexicons (:data:`CUE_LEXICON`,
+   :data:`STANCE_VERBS`, :data:`CUE_NOUNS`, :data:`CUE_ADJECTIVES`) are features of the model
+   and say what kind of claim a cue makes.
 2. **Quotes.** Quote marks are paired per paragraph (curly and straight; a quote left open at a
    paragraph end continues only when the next paragraph opens with a quote mark, as news style
    has it; otherwise it is dropped, so a stray mark never swallows the article).  A quote that
@@ -19,7 +27,8 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
 
 Each attribution also says whether it is ``nested`` in the content of another one in the
 same sentence ("Kirby said Moscow denied ..."), whether its content is ``direct`` (all quoted)
-or ``mixed`` (partly quoted), and whether its cue is ``negated`` ("did not confirm").
+or ``mixed`` (partly quoted), whether its cue is ``negated`` ("did not confirm"), and the cue
+model's ``score`` (None for quotes attributed by position).
 
 The result is stored msgpack-friendly (plain ints and strings) in ``doc._.ng_attributions`` so
 that it survives ``nlp.pipe(n_process=2)``; :func:`attributions` turns it back into spans.
@@ -42,8 +51,8 @@ COMPONENT = "newsgraph_attribution"
 # lemma -> the kind of claim it makes.  Its content is the verb's clause complement (ccomp,
 # xcomp: "said that ...", "vowed to ...") or, without one, its object and the prepositions of
 # _CONTENT_PREPS ("denied the report", "warned of escalation", "described it as a test").
-# Every verb here may also introduce a direct quote.  Tuned on PolNeAR train: lemmas whose
-# attributions were right less than about a third of the time there were left out.
+# Every verb here may also introduce a direct quote.  Being in a lexicon is one feature of the
+# cue model, which has the last word on whether a candidate is an attribution.
 _STATED, _ASSESSED, _CONFIRMED = "STATED", "ASSESSED", "CONFIRMED"
 _DENIED, _WARNED, _REPORTED = "DENIED", "WARNED", "REPORTED"
 
