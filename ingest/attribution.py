@@ -4,13 +4,21 @@ The ``newsgraph_attribution`` factory annotates a parsed ``Doc`` with its attrib
 source (the speaker, optional), a cue (the reporting verb or phrase) and one or more content
 parts (what is said), plus whether the content is a direct quote.  It finds them in two passes:
 
-1. **Syntax.** A cue from the lexicons (:data:`CUE_LEXICON` verbs that make claims,
-   :data:`STANCE_VERBS`, :data:`CUE_NOUNS`, :data:`CUE_ADJECTIVES`, "according to") and its
-   dependents: the subject nearest the cue (or the ``by``-agent of a passive, or the subject a
-   participle or conjunct shares) is the source; the clause complement (``ccomp``/``xcomp``),
-   or without one the object and content prepositions, is the content.  "Y, X said" and
-   "Y, X said, Z" parse with the cue hanging off the reported clause: that clause is the
-   content then; "..., says Zelensky" (headline style) has its speaker after the cue.
+1. **Syntax, then a learned decision.** Every verb (but "be") with a clause complement
+   (``ccomp``/``xcomp``) or, without one, an object or content preposition; a noun with a
+   content clause or an owner ("the claim that ...", "Pence's call for ..."); an adjective
+   with a complement ("critical of ...", "confident that ..."); "according to"; and a
+   headline "Name: ..." are *candidates*.  The source is the subject nearest the cue (or the
+   ``by``-agent of a passive, or the subject a participle or conjunct shares); the complement
+   is the content.  "Y, X said" and "Y, X said, Z" parse with the cue hanging off the
+   reported clause: that clause is the content then; "..., says Zelensky" (headline style)
+   has its speaker after the cue.  A logistic regression (:class:`CueModel`, weights in
+   ``ingest/data/attribution_cues.tsv``, trained on PolNeAR train by
+   ``bench/train_attribution_cues.py``) scores each candidate from :func:`cue_features` (the
+   cue word, which lexicon it is in, how it is built, what kind of source and content it
+   has) and keeps those above its threshold.  The lexicons (:data:`CUE_LEXICON`,
+   :data:`STANCE_VERBS`, :data:`CUE_NOUNS`, :data:`CUE_ADJECTIVES`) are features of the model
+   and say what kind of claim a cue makes.
 2. **Quotes.** Quote marks are paired per paragraph (curly and straight; a quote left open at a
    paragraph end continues only when the next paragraph opens with a quote mark, as news style
    has it; otherwise it is dropped, so a stray mark never swallows the article).  A quote that
@@ -19,15 +27,19 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
 
 Each attribution also says whether it is ``nested`` in the content of another one in the
 same sentence ("Kirby said Moscow denied ..."), whether its content is ``direct`` (all quoted)
-or ``mixed`` (partly quoted), and whether its cue is ``negated`` ("did not confirm").
+or ``mixed`` (partly quoted), whether its cue is ``negated`` ("did not confirm"), and the cue
+model's ``score`` (None for quotes attributed by position).
 
 The result is stored msgpack-friendly (plain ints and strings) in ``doc._.ng_attributions`` so
 that it survives ``nlp.pipe(n_process=2)``; :func:`attributions` turns it back into spans.
 """
 from __future__ import annotations
 
+import functools
+import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -39,8 +51,8 @@ COMPONENT = "newsgraph_attribution"
 # lemma -> the kind of claim it makes.  Its content is the verb's clause complement (ccomp,
 # xcomp: "said that ...", "vowed to ...") or, without one, its object and the prepositions of
 # _CONTENT_PREPS ("denied the report", "warned of escalation", "described it as a test").
-# Every verb here may also introduce a direct quote.  Tuned on PolNeAR train: lemmas whose
-# attributions were right less than about a third of the time there were left out.
+# Every verb here may also introduce a direct quote.  Being in a lexicon is one feature of the
+# cue model, which has the last word on whether a candidate is an attribution.
 _STATED, _ASSESSED, _CONFIRMED = "STATED", "ASSESSED", "CONFIRMED"
 _DENIED, _WARNED, _REPORTED = "DENIED", "WARNED", "REPORTED"
 
@@ -148,6 +160,7 @@ _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
 _STRAIGHT = '"'
 _MAX_QUOTE_CHARS = 3000
+CUE_MODEL_TSV = Path(__file__).parent / "data" / "attribution_cues.tsv"
 
 
 @dataclass(frozen=True)
@@ -164,6 +177,8 @@ class Attribution:
     negated: bool
     nested: bool
     rule: str
+    # the cue model's probability; None for quotes attributed by position ("...," he said)
+    score: float | None = None
 
     @property
     def content_span(self) -> Span:
@@ -194,6 +209,7 @@ def attributions(doc: Doc) -> list[Attribution]:
                 negated=a["negated"],
                 nested=a["nested"],
                 rule=a["rule"],
+                score=a.get("score"),
             )
         )
     return out
@@ -275,20 +291,15 @@ class AttributionComponent:
 
 def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list[dict]:
     """The attributions of a parsed ``doc`` as plain dicts (token offsets, end exclusive)."""
-    quotes = _quote_token_spans(doc, max_quote_chars)
-    in_quote = [-1] * len(doc)
-    for q, (s, e) in enumerate(quotes):
-        for i in range(s, e):
-            in_quote[i] = q
+    quotes, in_quote = quote_index(doc, max_quote_chars)
     found: list[dict] = []
     cue_tokens: set[int] = set()
-    for token in doc:
-        record = _syntactic(token)
-        if record is None:
+    model = cue_model()
+    for record, features in cue_candidates(doc, in_quote):
+        score = model.score(features)
+        if score < model.threshold:
             continue
-        # A cue inside a quote belongs to the quoted speaker's words, not to the article.
-        if in_quote[token.i] >= 0:
-            continue
+        record["score"] = round(score, 3)
         found.append(record)
         cue_tokens.update(range(*record["cue"]))
     used_quotes = _merge_quotes(doc, found, quotes, in_quote)
@@ -333,6 +344,16 @@ def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list
     return found
 
 
+def quote_index(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS):
+    """The quotes of ``doc`` as token ranges, and for each token the quote it is in (or -1)."""
+    quotes = _quote_token_spans(doc, max_quote_chars)
+    in_quote = [-1] * len(doc)
+    for q, (s, e) in enumerate(quotes):
+        for i in range(s, e):
+            in_quote[i] = q
+    return quotes, in_quote
+
+
 def _quote_token_spans(doc: Doc, max_quote_chars: int) -> list[tuple[int, int]]:
     spans = []
     for s, e in find_quotes(doc.text, max_quote_chars):
@@ -349,17 +370,150 @@ def _lemma(token: Token) -> str:
     return "hope" if lemma == "hop" and not hop else lemma
 
 
+def cue_candidates(doc: Doc, in_quote: list[int]):
+    """Every (record, features) pair the syntax offers, before the cue model decides.
+
+    A candidate is any verb (but "be") with something it could be saying, a noun with a
+    content clause or an owner, a stance adjective, and "according to".  A cue inside a quote
+    belongs to the quoted speaker's words, not to the article, and is not a candidate.
+    """
+    for token in doc:
+        if in_quote[token.i] >= 0:
+            continue
+        record = _headline_colon(token, in_quote) if token.text == ":" else _syntactic(token)
+        if record is not None:
+            yield record, cue_features(token, record)
+
+
+_CONTENT_OPENERS = {"that", "to", "if", "whether", "how", "what", "why", "when", "who"}
+_SOURCE_PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "who"}
+
+
+def cue_features(token: Token, record: dict) -> list[str]:
+    """What the cue model weighs: the cue word, how it is built, its source and its content."""
+    doc = token.doc
+    lemma, rule = record["lemma"], record["rule"]
+    lexicon = (
+        "claim" if lemma in CUE_LEXICON else "stance" if lemma in STANCE_VERBS
+        else "noun" if lemma in CUE_NOUNS else "adjective" if lemma in CUE_ADJECTIVES else "other"
+    )
+    if record["source"] is None:
+        source, source_word = "none", "-"
+    else:
+        head = doc[record["source"][0] : record["source"][1]].root
+        source = (
+            f"pron:{head.lower_}" if head.lower_ in _SOURCE_PRONOUNS
+            else head.ent_type_ or head.pos_
+        )
+        source_word = head.lemma_.lower() if head.pos_ == "NOUN" else head.pos_
+    start, end = record["content"][0][0], record["content"][-1][1]
+    first = doc[start]
+    opener = "quote" if first.is_quote else first.lower_ if first.lower_ in _CONTENT_OPENERS else first.pos_
+    content_root = doc[start:end].root
+    length = end - start
+    size = "1" if length == 1 else "2-3" if length < 4 else "4-7" if length < 8 else "8-15" if length < 16 else "16+"
+    governor = token.head.lemma_.lower() if token.dep_ in ("xcomp", "ccomp", "advcl", "conj", "acl") else "-"
+    return [
+        f"lemma={lemma}", f"rule={rule}", f"lemma|rule={lemma}|{rule}",
+        f"lex={lexicon}", f"lex|rule={lexicon}|{rule}", f"lex|source={lexicon}|{source}",
+        f"pos={token.pos_}", f"tag={token.tag_}", f"dep={token.dep_}", f"lemma|dep={lemma}|{token.dep_}",
+        f"source={source}", f"lemma|source={lemma}|{record['source'] is not None}",
+        f"opener={opener}", f"lemma|opener={lemma}|{opener}", f"lex|opener={lexicon}|{opener}",
+        f"content_dep={content_root.dep_}", f"content_pos={content_root.pos_}",
+        f"size={size}", f"lex|size={lexicon}|{size}",
+        f"passive={_passive(token)}", f"negated={record['negated']}",
+        f"governor={governor}", f"lemma|governor={lemma}|{governor}",
+        f"quoted={any(t.is_quote for t in doc[start:end])}",
+        f"lemma|source_type={lemma}|{source}", f"source_word={source_word}",
+        f"lemma|passive={lemma}|{_passive(token)}", f"rule|source={rule}|{source}",
+    ]
+
+
+def _feature_word(token: Token) -> str:
+    # a paragraph break is one feature, and keeps the weights file one feature a line
+    return "¶" if token.is_space or not token.text.strip() else token.lower_
+
+
+@dataclass(frozen=True)
+class CueModel:
+    """A logistic regression over :func:`cue_features`: is this candidate an attribution?"""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, features: list[str]) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def read(cls, path: Path) -> "CueModel":
+        weights, header = {}, {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            name, tab, value = line.rpartition("\t")
+            if not tab:
+                raise ValueError(f"{path}: not a 'feature<TAB>weight' line: {line!r}")
+            if name in ("@bias", "@threshold"):
+                header[name] = float(value)
+            else:
+                weights[name] = float(value)
+        if set(header) != {"@bias", "@threshold"}:
+            raise ValueError(f"{path}: the cue model needs '@bias' and '@threshold' lines")
+        return cls(weights, header["@bias"], header["@threshold"])
+
+
+@functools.lru_cache(maxsize=1)
+def cue_model() -> CueModel:
+    """The trained cue model shipped in ``ingest/data`` (see bench/train_attribution_cues.py)."""
+    return CueModel.read(CUE_MODEL_TSV)
+
+
 def _syntactic(token: Token) -> dict | None:
     if token.lower_ == "according" and token.i + 1 < len(token.doc):
         return _according_to(token)
-    lemma = _lemma(token)
-    if token.pos_ in ("VERB", "AUX") and (lemma in CUE_LEXICON or lemma in STANCE_VERBS):
-        return _verb_cue(token)
-    if token.pos_ == "NOUN" and lemma in CUE_NOUNS:
-        return _noun_cue(token)
-    if token.pos_ == "ADJ" and lemma in CUE_ADJECTIVES and token.dep_ in ("acomp", "ccomp", "oprd"):
+    pos = token.pos_
+    if pos in ("VERB", "AUX"):
+        return _verb_cue(token) if token.lemma_ != "be" else None
+    if pos == "NOUN":
+        return _noun_cue(token) if token.n_rights or token.n_lefts else None
+    if pos == "ADJ" and token.dep_ in ("acomp", "ccomp", "oprd"):
         return _adjective_cue(token)
     return None
+
+
+def _headline_colon(colon: Token, in_quote: list[int]) -> dict | None:
+    """'Zelensky: Up to 10,000 Troops Are Being Prepared' (headline style).
+
+    A paragraph opens with a short name and a colon: the name is the source, the rest of the
+    paragraph the content.
+    """
+    doc = colon.doc
+    start = colon.i
+    while start > 0 and "\n" not in doc[start - 1].text_with_ws:
+        start -= 1
+    end = colon.i + 1
+    while end < len(doc) and "\n" not in doc[end - 1].text_with_ws and not doc[end].is_space:
+        end += 1
+    source = _trim(doc, start, colon.i)
+    content = _trim(doc, colon.i + 1, end)
+    if source is None or content is None or source[1] - source[0] > 5 or content[1] - content[0] < 3:
+        return None
+    name = doc[source[0] : source[1]]
+    if any(t.pos_ in ("VERB", "AUX") or in_quote[t.i] >= 0 for t in name):
+        return None
+    if not any(t.pos_ in ("PROPN", "NOUN") for t in name):
+        return None
+    return {
+        "cue": [colon.i, colon.i + 1],
+        "lemma": ":",
+        "kind": _STATED,
+        "source": list(source),
+        "content": [list(content)],
+        "negated": False,
+        "rule": "headline_colon",
+    }
 
 
 def _adjective_cue(adj: Token) -> dict | None:
@@ -570,7 +724,7 @@ def _noun_cue(noun: Token) -> dict | None:
     return {
         "cue": [noun.i, noun.i + 1],
         "lemma": lemma,
-        "kind": CUE_NOUNS[lemma],
+        "kind": CUE_NOUNS.get(lemma, _STATED),
         "source": (
             [source.left_edge.i, source.i + 1] if source is not None
             else [by_object.left_edge.i, by_object.right_edge.i + 1] if by_object is not None

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.attribution import attributions, find_quotes
+from ingest.attribution import (
+    CUE_MODEL_TSV, CueModel, attributions, cue_candidates, cue_model, find_quotes, quote_index,
+)
 
 
 def _found(nlp, text):
@@ -77,6 +79,23 @@ CASES = [
     # mixed quote: an indirect claim with a quoted fragment
     ("He said the plan was “a disaster” for the region.", "said", "He",
      "the plan was “a disaster” for the region", False),
+    # headline style: a short name and a colon open the paragraph
+    ("Zelensky: Up to 10,000 North Korean troops are being prepared\n\nRussia moved troops.",
+     ":", "Zelensky", "Up to 10,000 North Korean troops are being prepared", False),
+    ("Zelensky: “Up to 10,000 are being prepared”\n\nThe report came on Friday.",
+     ":", "Zelensky", "“Up to 10,000 are being prepared”", True),
+    # stances the cue model keeps
+    ("Lawmakers are skeptical that the deal will hold.", "are skeptical", "Lawmakers",
+     "that the deal will hold", False),
+    ("The senator endorsed Clinton for president.", "endorsed", "The senator",
+     "Clinton for president", False),
+    ("A poll released on Monday shows that 40 percent of voters back the plan.", "shows",
+     "A poll", "that 40 percent of voters back the plan", False),
+    # nested quotes with the speaker after them
+    ("“They told him ‘we are coming’ and left,” a witness said.", "said", "a witness",
+     "“They told him ‘we are coming’ and left,”", True),
+    # an unbalanced quote mark: the words are reported, but not as a quotation
+    ("He said “this is wrong", "said", "He", "this is wrong", False),
 ]
 
 
@@ -102,6 +121,26 @@ def test_negated_cue(nlp):
     assert a["cue"] == "did not confirm"
 
 
+def test_negated_cue_next_to_a_second_speaker(nlp):
+    found = _found(
+        nlp, "Officials did not confirm that 3,000 troops had arrived, but Zelensky said 10,000 were ready."
+    )
+    by_source = {a["source"]: (a["cue"], a["content"], a["negated"]) for a in found}
+    assert by_source == {
+        "Officials": ("did not confirm", "that 3,000 troops had arrived", True),
+        "Zelensky": ("said", "10,000 were ready", False),
+    }
+
+
+def test_attribution_inside_another_ones_content_is_nested(nlp):
+    doc = nlp(
+        "Seoul's spy agency estimated that 10,000 soldiers would be sent by December, "
+        "according to lawmakers."
+    )
+    nested = {a.lemma: a.nested for a in attributions(doc)}
+    assert nested == {"estimate": False, "according to": True}
+
+
 def test_two_speakers_in_one_sentence(nlp):
     found = _found(nlp, "Kirby said 3,000 troops arrived, while Zelensky said 10,000 were ready.")
     by_source = {a["source"]: a["content"] for a in found}
@@ -115,6 +154,11 @@ def test_two_speakers_in_one_sentence(nlp):
         "North Korea sent 10,000 troops to Russia.",  # a plain statement of the article
         "The so-called “volunteers” crossed the border.",  # scare quotes, no cue
         "It is clear that the troops crossed the border.",  # no source to be clear
+        "Update: The article was corrected on Tuesday.",  # a label, not a speaker, before a colon
+        "Washington: The talks resumed on Monday after a pause of two weeks.",  # a dateline
+        "Troops: 10,000 in Russia by December",  # a headline with a number and no speaker
+        "The troops took the town and held it for a week.",  # verbs with objects, saying nothing
+        "The soldiers are tired of the war.",  # an adjective with a complement, not a stance
     ],
 )
 def test_no_attribution(nlp, text):
@@ -161,3 +205,36 @@ def test_component_survives_multiprocess_serialisation(nlp):
     doc = nlp("“We will not allow it,” he said.")
     restored = type(doc)(doc.vocab).from_bytes(doc.to_bytes())
     assert [a.cue.text for a in attributions(restored)] == ["said"]
+
+
+def test_cue_model_file_matches_the_features(nlp):
+    """Every feature the shipped weights name is one cue_features still makes (retrain if not)."""
+    doc = nlp(
+        "Kirby said 3,000 troops arrived. The general was critical of the plan. According to "
+        "officials, troops left. Zelensky: 10,000 are ready\n\nThe claim that it failed was denied."
+    )
+    _quotes, in_quote = quote_index(doc)
+    made = {f.split("=", 1)[0] for _record, features in cue_candidates(doc, in_quote) for f in features}
+    named = {name.split("=", 1)[0] for name in cue_model().weights}
+    assert named <= made
+    assert 0.0 < cue_model().threshold < 1.0
+
+
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("@bias\t0.1\nlemma=say\t2.0\n", "'@bias' and '@threshold'"),
+        ("@bias\t0.1\n@threshold\t0.5\nlemma=say 2.0\n", "not a 'feature<TAB>weight' line"),
+    ],
+)
+def test_a_broken_cue_model_file_is_named(tmp_path, text, reason):
+    path = tmp_path / "cues.tsv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        CueModel.read(path)
+    assert str(path) in str(error.value) and reason in str(error.value)
+
+
+def test_cue_model_reads_the_shipped_file():
+    model = CueModel.read(CUE_MODEL_TSV)
+    assert model.score(["lemma=say", "rule=verb"]) > model.score(["lemma=take", "rule=verb_object"])
