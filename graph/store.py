@@ -47,9 +47,21 @@ _IN_TRANSACTIONS = re.compile(r"\bIN\s+(?:\S+\s+CONCURRENT\s+)?TRANSACTIONS\b", 
 _LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*")
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None), bytes})
+
+
 def plain(value: Any) -> Any:
     """A driver value as plain Python: temporal types to ``datetime``, nodes and relationships
     to their property dicts, paths to ``{"nodes": [...], "relationships": [...]}``."""
+    # Exact type checks first: this runs on every value of every row, and rows of scalars,
+    # lists and maps are most of what comes back (isinstance chains cost more than decoding).
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is list:
+        return [item if type(item) in _AS_IS else plain(item) for item in value]
+    if kind is dict:
+        return {key: item if type(item) in _AS_IS else plain(item) for key, item in value.items()}
     if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
         return value.to_native()
     if isinstance(value, neo4j.time.Duration):
@@ -71,7 +83,7 @@ def run(tx: neo4j.ManagedTransaction, name: str, /, **params: Any) -> list[dict]
     if needs_autocommit(text):
         raise StoreError(f"query {name!r} uses CALL {{...}} IN TRANSACTIONS, which Neo4j refuses inside a transaction", {"name": name})
     result = tx.run(text, params)
-    return [plain(dict(record.items())) for record in result]
+    return [plain(dict(zip(record.keys(), record.values()))) for record in result]
 
 
 def writes(text: str) -> bool:
