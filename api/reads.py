@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from api.claim_index import ClaimQuery, claim_index
 from api.schemas import (
     ArticleDetail,
     ArticleRef,
@@ -199,14 +200,13 @@ def list_claims(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, of
     if filters.speaker is not None:
         speaker_ids = [row["id"] for row in resolve_entities(store, filters.speaker)]
         speaker_text = filters.speaker.strip().lower() or None
-    params = dict(
+    query = ClaimQuery(
         include_duplicates=filters.include_duplicates, kind=filters.kind, article=filters.article,
         troops=troops, speaker_ids=speaker_ids, speaker_text=speaker_text, about_ids=about_ids,
         min_value=filters.min_value, max_value=filters.max_value, since=filters.since, until=filters.until,
+        descending=filters.descending,
     )
-    page_query = "api_claim_page_desc" if filters.descending else "api_claim_page"
-    page = [row["id"] for row in store.query(page_query, skip=offset, limit=limit, **params)]
-    total = store.query("api_claim_count", **params)[0]["total"]
+    page, total = claim_index(store).page(query, offset=offset, limit=limit)
     return _page(ClaimRow, claim_rows(store, page), total, limit, offset)
 
 
@@ -367,40 +367,53 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
     for level in range(depth + 1):
         if not frontier:
             break
-        # The last round only looks for edges among the nodes already taken.
-        rows = _expand(store, frontier, kinds, {**params, "among": list(kinds) if level == depth else None})
-        found: dict[str, list] = {}
-        for row in rows:
-            other = row["other"]
-            if other in kinds:
-                _add_edge(edges, row)
-            elif level < depth:
-                found.setdefault(other, []).append(row)
         if level == depth:
+            # The last round only looks for edges among the nodes already taken.
+            for row in _walk(store, _EXPAND, frontier, kinds, params, among=list(kinds)):
+                _add_edge(edges, row)
             break
+        # First pass without properties: which new nodes the frontier reaches, and how; only the
+        # edges to the nodes kept are then fetched with their properties (hubs reach thousands).
+        found: dict[str, dict] = {}
+        for row in _walk(store, _NEIGHBOURS, frontier, kinds, params, known=list(kinds)):
+            other = found.setdefault(row["other"], {"nodes": set(), "edges": 0, "type": row["other_type"]})
+            other["nodes"].add(row["node"])
+            other["edges"] += row["edges"]
         room = limit - len(kinds)
-        ranked = sorted(found, key=lambda n: (-len({r["node"] for r in found[n]}), -len(found[n]), n))
+        ranked = sorted(found, key=lambda n: (-len(found[n]["nodes"]), -found[n]["edges"], n))
         if len(ranked) > room:
             truncated = True
             ranked = ranked[:max(room, 0)]
+        among = [*kinds, *ranked]
         for node in ranked:
-            kinds[node] = "claim" if found[node][0]["other_type"] == "Claim" else "entity"
-            for row in found[node]:
-                _add_edge(edges, row)
+            kinds[node] = "claim" if found[node]["type"] == "Claim" else "entity"
+        for row in _walk(store, _EXPAND, frontier, kinds, params, among=among):
+            _add_edge(edges, row)
         frontier = ranked
     return Subgraph(nodes=_nodes(store, kinds), edges=_graph_edges(store, edges), truncated=truncated)
 
 
-def _expand(store: GraphStore, frontier: list[str], kinds: dict[str, str], params: dict) -> list[dict]:
+_ENTITY_FILTERS = ("rel_types", "node_types", "min_confidence", "articles")
+_CLAIM_FILTERS = ("rel_types", "node_types")
+"""Edges from claims keep the confidence and article of their claim, filtered from the other side."""
+
+
+def _walk(store: GraphStore, names: tuple[str, str], frontier: list[str], kinds: dict[str, str], filters: dict,
+          **bounds: list[str]) -> list[dict]:
+    """Run the entity query and the claim query of ``names`` for the entities and the claims of
+    ``frontier`` with their filters and ``bounds`` (``among`` or ``known``)."""
     entity_ids = [n for n in frontier if kinds[n] == "entity"]
     claim_ids = [n for n in frontier if kinds[n] == "claim"]
     rows = []
     if entity_ids:
-        rows += store.query("api_expand_entities", ids=entity_ids, **params)
+        rows += store.query(names[0], ids=entity_ids, **{k: filters[k] for k in _ENTITY_FILTERS}, **bounds)
     if claim_ids:
-        claim_params = {k: params[k] for k in ("rel_types", "node_types", "among")}
-        rows += store.query("api_expand_claims", ids=claim_ids, **claim_params)
+        rows += store.query(names[1], ids=claim_ids, **{k: filters[k] for k in _CLAIM_FILTERS}, **bounds)
     return rows
+
+
+_EXPAND = ("api_expand_entities", "api_expand_claims")
+_NEIGHBOURS = ("api_neighbours_of_entities", "api_neighbours_of_claims")
 
 
 def _add_edge(edges: dict[str, dict], row: dict) -> None:

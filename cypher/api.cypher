@@ -65,85 +65,29 @@ RETURN n.id AS id, n.name AS name, n.type AS type, count(DISTINCT c) AS relation
 ORDER BY relations DESC, id
 LIMIT $limit
 
--- name: api_claim_page
--- One page of claim ids matching the filters, in time order. ORDER BY on projected keys with
--- SKIP/LIMIT plus a separate count is four times faster on ArcadeDB than sorting and collecting
--- every match; api_claim_count has the same filters.
-MATCH (c:Claim)
-WHERE ($include_duplicates OR c.duplicate_of IS NULL)
-  AND ($kind IS NULL OR c.kind = $kind)
-  AND ($article IS NULL OR c.article_id = $article)
-  AND ($troops = false OR c.has_troop_count = true)
-  AND ($speaker_ids IS NULL OR c.speaker_entity_id IN $speaker_ids
-       OR toLower(coalesce(c.speaker_name, c.speaker_text, '')) CONTAINS $speaker_text)
-  AND ($about_ids IS NULL OR any(x IN coalesce(c.about, []) WHERE x IN $about_ids))
-  AND ($min_value IS NULL AND $max_value IS NULL OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE ($troops = false OR q.is_troop_count = true)
-          AND ($min_value IS NULL OR coalesce(q.high, q.value) >= $min_value)
-          AND ($max_value IS NULL OR coalesce(q.low, q.value) <= $max_value) })
-  AND ($since IS NULL AND $until IS NULL
-       OR (($since IS NULL OR c.published >= $since) AND ($until IS NULL OR c.published <= $until))
-       OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE q.target_time_start IS NOT NULL
-          AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
-          AND ($until IS NULL OR q.target_time_start <= $until) })
-WITH c.published AS published, c.article_id AS article_id, c.content_start AS start, c.id AS id
-ORDER BY published, article_id, start, id
-SKIP $skip LIMIT $limit
-RETURN id
+-- name: api_store_digest
+-- The digest of the stored articles (mark_articles_stored): data derived from the store
+-- (api/claim_index.py) is rebuilt when it changes. Null before the first article.
+OPTIONAL MATCH (d:StoreDigest {id: 'articles'})
+RETURN d.digest AS digest
 
--- name: api_claim_page_desc
--- api_claim_page newest first.
+-- name: api_claim_index
+-- What the filters and the time order of the who-said-what table look at, for every claim
+-- (api/claim_index.py).
 MATCH (c:Claim)
-WHERE ($include_duplicates OR c.duplicate_of IS NULL)
-  AND ($kind IS NULL OR c.kind = $kind)
-  AND ($article IS NULL OR c.article_id = $article)
-  AND ($troops = false OR c.has_troop_count = true)
-  AND ($speaker_ids IS NULL OR c.speaker_entity_id IN $speaker_ids
-       OR toLower(coalesce(c.speaker_name, c.speaker_text, '')) CONTAINS $speaker_text)
-  AND ($about_ids IS NULL OR any(x IN coalesce(c.about, []) WHERE x IN $about_ids))
-  AND ($min_value IS NULL AND $max_value IS NULL OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE ($troops = false OR q.is_troop_count = true)
-          AND ($min_value IS NULL OR coalesce(q.high, q.value) >= $min_value)
-          AND ($max_value IS NULL OR coalesce(q.low, q.value) <= $max_value) })
-  AND ($since IS NULL AND $until IS NULL
-       OR (($since IS NULL OR c.published >= $since) AND ($until IS NULL OR c.published <= $until))
-       OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE q.target_time_start IS NOT NULL
-          AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
-          AND ($until IS NULL OR q.target_time_start <= $until) })
-WITH c.published AS published, c.article_id AS article_id, c.content_start AS start, c.id AS id
-ORDER BY published DESC, article_id DESC, start DESC, id DESC
-SKIP $skip LIMIT $limit
-RETURN id
+RETURN c.id AS id, c.published AS published, c.article_id AS article_id, c.content_start AS start,
+       c.kind AS kind, c.duplicate_of IS NOT NULL AS duplicate, c.has_troop_count AS troops,
+       c.speaker_entity_id AS speaker_id, coalesce(c.speaker_name, c.speaker_text, '') AS speaker_text,
+       c.about AS about
 
--- name: api_claim_count
--- How many claims match the filters of api_claim_page.
-MATCH (c:Claim)
-WHERE ($include_duplicates OR c.duplicate_of IS NULL)
-  AND ($kind IS NULL OR c.kind = $kind)
-  AND ($article IS NULL OR c.article_id = $article)
-  AND ($troops = false OR c.has_troop_count = true)
-  AND ($speaker_ids IS NULL OR c.speaker_entity_id IN $speaker_ids
-       OR toLower(coalesce(c.speaker_name, c.speaker_text, '')) CONTAINS $speaker_text)
-  AND ($about_ids IS NULL OR any(x IN coalesce(c.about, []) WHERE x IN $about_ids))
-  AND ($min_value IS NULL AND $max_value IS NULL OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE ($troops = false OR q.is_troop_count = true)
-          AND ($min_value IS NULL OR coalesce(q.high, q.value) >= $min_value)
-          AND ($max_value IS NULL OR coalesce(q.low, q.value) <= $max_value) })
-  AND ($since IS NULL AND $until IS NULL
-       OR (($since IS NULL OR c.published >= $since) AND ($until IS NULL OR c.published <= $until))
-       OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE q.target_time_start IS NOT NULL
-          AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
-          AND ($until IS NULL OR q.target_time_start <= $until) })
-RETURN count(c) AS total
+-- name: api_claim_index_quantities
+-- The numbers and target times of every quantity, for the claim filters min_value, max_value,
+-- since and until.
+MATCH (q:Quantity)
+WHERE q.claim_id IS NOT NULL
+RETURN q.claim_id AS claim_id, q.is_troop_count AS troops, coalesce(q.high, q.value) AS high,
+       coalesce(q.low, q.value) AS low, q.target_time_start AS time_start,
+       coalesce(q.target_time_end, q.target_time_start) AS time_end
 
 -- name: api_claim_rows
 -- Everything the who-said-what table shows for these claims.
@@ -184,13 +128,40 @@ MATCH (a:Claim)-[l:CONFLICTS_WITH|DENIES]->(b:Claim)
 RETURN coalesce(a.duplicate_of, a.id) AS source, coalesce(b.duplicate_of, b.id) AS target,
        type(l) AS type, l.reason AS reason
 
+-- name: api_neighbours_of_entities
+-- The first pass of api_expand_entities (same filters): which nodes outside $known the edges
+-- around $ids reach and how many edges lead there from each of $ids, without the edges' properties;
+-- the subgraph ranks these and fetches the edges of the nodes it keeps.
+UNWIND $ids AS node_id
+MATCH (n:Entity {id: node_id})-[r]-(m)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND NOT m.id IN $known
+WITH n, r, m,
+     coalesce(r.article_id, CASE WHEN m:Claim THEN m.article_id END) AS article_id,
+     coalesce(r.confidence, CASE WHEN m:Claim THEN m.confidence END) AS confidence,
+     CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
+WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
+  AND ($node_types IS NULL OR other_type IN $node_types)
+  AND ($articles IS NULL OR article_id IN $articles)
+  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
+RETURN n.id AS node, m.id AS other, other_type, count(r) AS edges
+
+-- name: api_neighbours_of_claims
+-- The first pass of api_expand_claims (same filters), as api_neighbours_of_entities.
+UNWIND $ids AS node_id
+MATCH (n:Claim {id: node_id})-[r]-(m)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND NOT m.id IN $known
+WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
+WHERE ($node_types IS NULL OR other_type IN $node_types)
+  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
+RETURN n.id AS node, m.id AS other, other_type, count(r) AS edges
+
 -- name: api_expand_entities
 -- Edges around the entities $ids that pass the filters, with the node at the other end
--- ($among: only edges to these nodes; $articles: only evidence from these articles; or null).
+-- ($among: only edges to these nodes; $articles: only evidence from these articles, or null).
 -- Article titles and sentences are fetched afterwards for the edges kept.
 UNWIND $ids AS node_id
 MATCH (n:Entity {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND m.id IN $among
 WITH n, r, m,
      coalesce(r.article_id, CASE WHEN m:Claim THEN m.article_id END) AS article_id,
      coalesce(r.confidence, CASE WHEN m:Claim THEN m.confidence END) AS confidence,
@@ -205,10 +176,10 @@ RETURN n.id AS node, m.id AS other, other_type, startNode(r) = n AS outgoing, ty
 
 -- name: api_expand_claims
 -- Edges around the claims $ids (speaker, subjects, links to other claims) that pass the filters
--- ($among: only edges to these nodes, or null).
+-- (only edges to the nodes $among).
 UNWIND $ids AS node_id
 MATCH (n:Claim {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND m.id IN $among
 WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
 WHERE ($node_types IS NULL OR other_type IN $node_types)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)

@@ -16,6 +16,9 @@ CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE
 -- name: schema_quantity_id
 CREATE CONSTRAINT quantity_id IF NOT EXISTS FOR (n:Quantity) REQUIRE n.id IS UNIQUE
 
+-- name: schema_store_digest_id
+CREATE CONSTRAINT store_digest_id IF NOT EXISTS FOR (n:StoreDigest) REQUIRE n.id IS UNIQUE
+
 -- name: schema_entity_name
 CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)
 

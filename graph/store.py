@@ -35,7 +35,12 @@ CONNECT_TIMEOUT_S = 5.0
 """Connection and verification together stay under the 10 s the user waits at most."""
 
 TRANSACTION_RETRY_S = 15.0
-"""How long a managed transaction retries transient errors (conflicting writers, a restart)."""
+"""How long a managed write transaction retries transient errors (conflicting writers, a restart)."""
+
+READ_RETRY_S = 1.0
+"""How long a read retries: once, a second later (a stale pooled connection, a server that just
+restarted). Reads do not conflict with writers, and a store that is gone should be a 503 within
+a couple of seconds, not after the 15 s writes may take."""
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -155,7 +160,7 @@ class GraphStore:
 
     # -- statements ----------------------------------------------------------------------------
 
-    def _session(self) -> neo4j.Session:
+    def _session(self, **config: Any) -> neo4j.Session:
         """A session on our database. An embedded server that died (kill -9) since the last call
         is noticed here (its pid is gone) and restarted on the same data before going on; one
         stopped on purpose (its state file removed) stays stopped."""
@@ -170,11 +175,11 @@ class GraphStore:
                     self.driver.close()
                     self.server = embedded.ensure_running(self.settings.home, self.database)
                     self._connect()
-        return self.driver.session(database=self.database)
+        return self.driver.session(database=self.database, **config)
 
     def read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         """Run ``work`` in one managed read transaction."""
-        with self._session() as session, _translate_errors(self.uri):
+        with self._session(max_transaction_retry_time=READ_RETRY_S) as session, _translate_errors(self.uri):
             return session.execute_read(work)
 
     def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
