@@ -122,30 +122,33 @@ class ClaimIndex:
 
     def page(self, query: ClaimQuery, *, offset: int, limit: int) -> tuple[list[str], int]:
         """Ids of one page of the claims matching ``query`` in time order, and how many match."""
-        positions = self._candidates(query)
-        tests = _tests(query)
-        if tests:
-            claims = self.claims
-            positions = [p for p in positions if all(test(claims[p]) for test in tests)]
+        positions, settled = self._candidates(query)
+        claims = self.claims
+        for name, test in _tests(query).items():
+            if name not in settled:
+                positions = [p for p in positions if test(claims[p])]
         if query.descending:
             positions = positions[::-1]
-        return [self.claims[p].id for p in positions[offset:offset + limit]], len(positions)
+        return [claims[p].id for p in positions[offset:offset + limit]], len(positions)
 
-    def _candidates(self, query: ClaimQuery) -> list[int]:
-        """Positions (ascending) of a superset of the matches, from the most selective lookup."""
-        options: list[list[int]] = [self._originals if not query.include_duplicates else list(range(len(self.claims)))]
+    def _candidates(self, query: ClaimQuery) -> tuple[list[int], set[str]]:
+        """Positions (ascending) of a superset of the matches, from the most selective lookup,
+        and the conditions all of them meet already."""
+        options: list[tuple[list[int], set[str]]] = [
+            (self._originals, {"duplicates"}) if not query.include_duplicates else (list(range(len(self.claims))), set())
+        ]
         if query.kind is not None:
-            options.append(self._by_kind.get(query.kind, []))
+            options.append((self._by_kind.get(query.kind, []), {"kind"}))
         if query.article is not None:
-            options.append(self._by_article.get(query.article, []))
+            options.append((self._by_article.get(query.article, []), {"article"}))
         if query.troops:
-            options.append(self._troops)
+            options.append((self._troops, {"troops"}))
         if query.about_ids is not None:
-            options.append(_union(self._by_about.get(i, []) for i in query.about_ids))
+            options.append((_union(self._by_about.get(i, []) for i in query.about_ids), {"about"}))
         if query.speaker_ids is not None:
             by_text = (ps for text, ps in self._by_speaker_text.items() if query.speaker_text is not None and query.speaker_text in text)
-            options.append(_union([*(self._by_speaker_id.get(i, []) for i in query.speaker_ids), *by_text]))
-        return min(options, key=len)
+            options.append((_union([*(self._by_speaker_id.get(i, []) for i in query.speaker_ids), *by_text]), {"speaker"}))
+        return min(options, key=lambda option: len(option[0]))
 
 
 def _union(lists) -> list[int]:
@@ -155,23 +158,23 @@ def _union(lists) -> list[int]:
     return sorted(merged)
 
 
-def _tests(query: ClaimQuery) -> list[Callable[[IndexedClaim], bool]]:
-    """The conditions of ``query`` as predicates (none for a condition that is not given)."""
-    tests: list[Callable[[IndexedClaim], bool]] = []
+def _tests(query: ClaimQuery) -> dict[str, Callable[[IndexedClaim], bool]]:
+    """The conditions of ``query`` as predicates by name (none for a condition not given)."""
+    tests: dict[str, Callable[[IndexedClaim], bool]] = {}
     if not query.include_duplicates:
-        tests.append(lambda c: not c.duplicate)
+        tests["duplicates"] = lambda c: not c.duplicate
     if query.kind is not None:
-        tests.append(lambda c: c.kind == query.kind)
+        tests["kind"] = lambda c: c.kind == query.kind
     if query.article is not None:
-        tests.append(lambda c: c.article_id == query.article)
+        tests["article"] = lambda c: c.article_id == query.article
     if query.troops:
-        tests.append(lambda c: c.troops)
+        tests["troops"] = lambda c: c.troops
     if query.speaker_ids is not None:
         ids, text = set(query.speaker_ids), query.speaker_text
-        tests.append(lambda c: c.speaker_id in ids or (text is not None and text in c.speaker_text))
+        tests["speaker"] = lambda c: c.speaker_id in ids or (text is not None and text in c.speaker_text)
     if query.about_ids is not None:
         about = set(query.about_ids)
-        tests.append(lambda c: not about.isdisjoint(c.about))
+        tests["about"] = lambda c: not about.isdisjoint(c.about)
     if query.min_value is not None or query.max_value is not None:
         low, high, troops = query.min_value, query.max_value, query.troops
 
@@ -180,7 +183,7 @@ def _tests(query: ClaimQuery) -> list[Callable[[IndexedClaim], bool]]:
                     and (low is None or (q.high is not None and q.high >= low))
                     and (high is None or (q.low is not None and q.low <= high)))
 
-        tests.append(lambda c: any(in_range(q) for q in c.quantities))
+        tests["values"] = lambda c: any(in_range(q) for q in c.quantities)
     if query.since is not None or query.until is not None:
         since, until = query.since, query.until
 
@@ -193,7 +196,7 @@ def _tests(query: ClaimQuery) -> list[Callable[[IndexedClaim], bool]]:
                     and (since is None or (q.time_end is not None and q.time_end >= since))
                     and (until is None or q.time_start <= until))
 
-        tests.append(lambda c: published_in(c) or any(targets_in(q) for q in c.quantities))
+        tests["dates"] = lambda c: published_in(c) or any(targets_in(q) for q in c.quantities)
     return tests
 
 

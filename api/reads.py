@@ -400,15 +400,15 @@ _CLAIM_FILTERS = ("rel_types", "node_types")
 
 def _walk(store: GraphStore, names: tuple[str, str], frontier: list[str], kinds: dict[str, str], filters: dict,
           **bounds: list[str]) -> list[dict]:
-    """Run the entity query and the claim query of ``names`` for the entities and the claims of
-    ``frontier`` with their filters and ``bounds`` (``among`` or ``known``)."""
+    """Rows of the entity query and the claim query of ``names`` for the entities and the claims
+    of ``frontier``, with their filters and ``bounds`` (``among`` or ``known``)."""
     entity_ids = [n for n in frontier if kinds[n] == "entity"]
     claim_ids = [n for n in frontier if kinds[n] == "claim"]
     rows = []
     if entity_ids:
-        rows += store.query(names[0], ids=entity_ids, **{k: filters[k] for k in _ENTITY_FILTERS}, **bounds)
+        rows += store.query(names[0], ids=entity_ids, **{k: filters[k] for k in _ENTITY_FILTERS}, **bounds)[0]["rows"]
     if claim_ids:
-        rows += store.query(names[1], ids=claim_ids, **{k: filters[k] for k in _CLAIM_FILTERS}, **bounds)
+        rows += store.query(names[1], ids=claim_ids, **{k: filters[k] for k in _CLAIM_FILTERS}, **bounds)[0]["rows"]
     return rows
 
 

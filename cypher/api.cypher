@@ -143,7 +143,8 @@ WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
   AND ($node_types IS NULL OR other_type IN $node_types)
   AND ($articles IS NULL OR article_id IN $articles)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-RETURN n.id AS node, m.id AS other, other_type, count(r) AS edges
+WITH n.id AS node, m.id AS other, other_type, count(r) AS edges
+RETURN collect({node: node, other: other, other_type: other_type, edges: edges}) AS rows
 
 -- name: api_neighbours_of_claims
 -- The first pass of api_expand_claims (same filters), as api_neighbours_of_entities.
@@ -153,12 +154,14 @@ WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND NOT m.id IN $known
 WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
 WHERE ($node_types IS NULL OR other_type IN $node_types)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-RETURN n.id AS node, m.id AS other, other_type, count(r) AS edges
+WITH n.id AS node, m.id AS other, other_type, count(r) AS edges
+RETURN collect({node: node, other: other, other_type: other_type, edges: edges}) AS rows
 
 -- name: api_expand_entities
 -- Edges around the entities $ids that pass the filters, with the node at the other end
 -- ($among: only edges to these nodes; $articles: only evidence from these articles, or null).
--- Article titles and sentences are fetched afterwards for the edges kept.
+-- Article titles and sentences are fetched afterwards for the edges kept. The rows come as one
+-- list: one record per edge costs the driver more than decoding the edge.
 UNWIND $ids AS node_id
 MATCH (n:Entity {id: node_id})-[r]-(m)
 WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND m.id IN $among
@@ -170,9 +173,9 @@ WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
   AND ($node_types IS NULL OR other_type IN $node_types)
   AND ($articles IS NULL OR article_id IN $articles)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-RETURN n.id AS node, m.id AS other, other_type, startNode(r) = n AS outgoing, type(r) AS type,
-       properties(r) AS props, elementId(r) AS element_id, article_id,
-       CASE WHEN m:Claim THEN m.sentence END AS sentence_index
+RETURN collect({node: n.id, other: m.id, other_type: other_type, outgoing: startNode(r) = n, type: type(r),
+                props: properties(r), element_id: elementId(r), article_id: article_id,
+                sentence_index: CASE WHEN m:Claim THEN m.sentence END}) AS rows
 
 -- name: api_expand_claims
 -- Edges around the claims $ids (speaker, subjects, links to other claims) that pass the filters
@@ -183,9 +186,9 @@ WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND m.id IN $among
 WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
 WHERE ($node_types IS NULL OR other_type IN $node_types)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-RETURN n.id AS node, m.id AS other, other_type, startNode(r) = n AS outgoing, type(r) AS type,
-       properties(r) AS props, elementId(r) AS element_id, n.article_id AS article_id,
-       n.sentence AS sentence_index
+RETURN collect({node: n.id, other: m.id, other_type: other_type, outgoing: startNode(r) = n, type: type(r),
+                props: properties(r), element_id: elementId(r), article_id: n.article_id,
+                sentence_index: n.sentence}) AS rows
 
 -- name: api_article_ids_filtered
 -- Ids of the articles from one outlet and/or published in a date range.
