@@ -447,7 +447,7 @@ def _fill_evidence(store: GraphStore, edges: dict[str, dict]) -> None:
     article_ids = sorted({e["article_id"] for e in entries if e.get("article_id")})
     sentence_ids = sorted({e["sentence_id"] for e in entries if e.get("sentence_id")})
     articles = {a["id"]: a for a in store.query("api_articles_by_ids", ids=article_ids)} if article_ids else {}
-    sentences = {x["id"]: x["text"] for x in store.query("api_sentences_by_ids", ids=sentence_ids)} if sentence_ids else {}
+    sentences = {x["id"]: x["text"] for x in store.query("api_sentences_by_ids", ids=sentence_ids)[0]["rows"]} if sentence_ids else {}
     for entry in entries:
         article = articles.get(entry.get("article_id"), {})
         published = article.get("published")
@@ -492,11 +492,11 @@ def _nodes(store: GraphStore, kinds: dict[str, str]) -> list[GraphNode]:
     claim_ids = [n for n, k in kinds.items() if k == "claim"]
     nodes: dict[str, GraphNode] = {}
     if entity_ids:
-        for row in store.query("api_entity_nodes", ids=entity_ids):
+        for row in store.query("api_entity_nodes", ids=entity_ids)[0]["rows"]:
             props = {k: _jsonable(v) for k, v in row.items() if k not in {"id", "name", "type"} and v not in (None, [])}
             nodes[row["id"]] = GraphNode(id=row["id"], label=row.get("name") or row["id"], type=row.get("type") or "Entity", properties=props)
     if claim_ids:
-        for row in store.query("api_claim_nodes", ids=claim_ids):
+        for row in store.query("api_claim_nodes", ids=claim_ids)[0]["rows"]:
             props = {k: _jsonable(v) for k, v in row.items() if k != "id" and v not in (None, [])}
             nodes[row["id"]] = GraphNode(id=row["id"], label=_claim_label(row), type="Claim", properties=props)
     return [nodes[n] for n in kinds if n in nodes]

@@ -199,22 +199,24 @@ WHERE ($source IS NULL OR a.outlet = $source)
 RETURN a.id AS id
 
 -- name: api_entity_nodes
+-- Node properties of these entities, as one list (see api_expand_entities).
 UNWIND $ids AS node_id
 MATCH (e:Entity {id: node_id})
-RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.latitude AS latitude,
-       e.longitude AS longitude, e.country AS country, e.affiliation AS affiliation,
-       e.mention_count AS mention_count, e.first_seen AS first_seen, e.last_seen AS last_seen,
-       e.event_kind AS event_kind, e.time_text AS time_text
+RETURN collect({id: e.id, name: e.name, type: e.type, aliases: e.aliases, latitude: e.latitude,
+                longitude: e.longitude, country: e.country, affiliation: e.affiliation,
+                mention_count: e.mention_count, first_seen: e.first_seen, last_seen: e.last_seen,
+                event_kind: e.event_kind, time_text: e.time_text}) AS rows
 
 -- name: api_claim_nodes
+-- Node properties of these claims, as one list (see api_expand_entities).
 UNWIND $ids AS node_id
 MATCH (c:Claim {id: node_id})
 OPTIONAL MATCH (a:Article {id: coalesce(c.article_id, '')})
-RETURN c.id AS id, c.kind AS kind, coalesce(c.speaker_name, c.speaker_text) AS speaker,
-       c.speaker_entity_id AS speaker_id, c.content_text AS content, c.direct AS direct,
-       c.confidence AS confidence, c.published AS published, c.article_id AS article_id,
-       a.title AS article_title, a.outlet AS outlet,
-       [(c)-[:HAS_QUANTITY]->(q:Quantity) | q.text] AS quantities
+RETURN collect({id: c.id, kind: c.kind, speaker: coalesce(c.speaker_name, c.speaker_text),
+                speaker_id: c.speaker_entity_id, content: c.content_text, direct: c.direct,
+                confidence: c.confidence, published: c.published, article_id: c.article_id,
+                article_title: a.title, outlet: a.outlet,
+                quantities: [(c)-[:HAS_QUANTITY]->(q:Quantity) | q.text]}) AS rows
 
 -- name: api_shortest_paths
 -- Shortest paths between two entities over typed relations and claims (speaker -> claim -> subject).
@@ -231,9 +233,10 @@ MATCH (a:Article {id: article_id})
 RETURN a.id AS id, a.title AS title, a.outlet AS outlet, a.published AS published, a.url AS url
 
 -- name: api_sentences_by_ids
+-- As one list (see api_expand_entities).
 UNWIND $ids AS sentence_id
 MATCH (s:Sentence {id: sentence_id})
-RETURN s.id AS id, s.text AS text
+RETURN collect({id: s.id, text: s.text}) AS rows
 
 -- name: api_timeline_claims
 -- Claims an entity made or that are about it.
