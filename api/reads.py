@@ -214,7 +214,7 @@ def claim_rows(store: GraphStore, ids: list[str]) -> list[ClaimRow]:
     """Rows of the who-said-what table for these claims, in the order given."""
     if not ids:
         return []
-    rows = {row["claim"]["id"]: row for row in store.query("api_claim_rows", ids=ids)}
+    rows = {row["claim"]["id"]: row for row in store.query("api_claim_rows", ids=ids)[0]["rows"]}
     later_articles = sorted({a for row in rows.values() for a in row.get("later_same_story") or []})
     copies: dict[str, set[str]] = defaultdict(set)
     if later_articles:
@@ -395,7 +395,7 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
 
 _ENTITY_FILTERS = ("rel_types", "node_types", "min_confidence", "articles")
 _CLAIM_FILTERS = ("rel_types", "node_types")
-"""Edges from claims keep the confidence and article of their claim, filtered from the other side."""
+"""Walks from claims filter by edge and node type only (confidence and article apply from entities)."""
 
 
 def _walk(store: GraphStore, names: tuple[str, str], frontier: list[str], kinds: dict[str, str], filters: dict,

@@ -90,13 +90,15 @@ RETURN q.claim_id AS claim_id, q.is_troop_count AS troops, coalesce(q.high, q.va
        coalesce(q.target_time_end, q.target_time_start) AS time_end
 
 -- name: api_claim_rows
--- Everything the who-said-what table shows for these claims.
+-- Everything the who-said-what table shows for these claims, as one list (see
+-- api_expand_entities). The values are named in WITH first: ArcadeDB flattens a map literal
+-- whose first value is a map projection to that projection.
 UNWIND $ids AS claim_id
 MATCH (c:Claim {id: claim_id})
 OPTIONAL MATCH (a:Article {id: coalesce(c.article_id, '')})
 OPTIONAL MATCH (speaker:Entity {id: coalesce(c.speaker_entity_id, '')})
 OPTIONAL MATCH (c)-[:IN]->(s:Sentence)
-RETURN c {.id, .kind, .direct, .sentence, .confidence, .article_id, .extractor, .extractor_version,
+WITH c {.id, .kind, .direct, .sentence, .confidence, .article_id, .extractor, .extractor_version,
           .speaker_text, .speaker_start, .speaker_end, .speaker_name, .speaker_entity_id,
           .cue_text, .cue_start, .cue_end, .cue_lemma, .cue_negated,
           .content_text, .content_start, .content_end, .published} AS claim,
@@ -114,6 +116,10 @@ RETURN c {.id, .kind, .direct, .sentence, .confidence, .article_id, .extractor, 
        [(c)-[:DENIES]->(o:Claim) | coalesce(o.duplicate_of, o.id)] AS denies,
        [(c)<-[:DENIES]-(o:Claim) | coalesce(o.duplicate_of, o.id)] AS denied_by,
        [(a)<-[:SAME_STORY|NEW_VERSION_OF]-(b:Article) | b.id] AS later_same_story
+RETURN collect({claim: claim, article: article, speaker: speaker, roles: roles, sentence: sentence,
+                quantities: quantities, about: about, conflicts_with: conflicts_with,
+                corroborated_by: corroborated_by, denies: denies, denied_by: denied_by,
+                later_same_story: later_same_story}) AS rows
 
 -- name: api_claim_copies
 -- Claims that repeat one of $ids in a near-duplicate article, by article.
