@@ -446,7 +446,7 @@ def _fill_evidence(store: GraphStore, edges: dict[str, dict]) -> None:
     entries = [entry for edge in edges.values() for entry in edge["evidence"].values()]
     article_ids = sorted({e["article_id"] for e in entries if e.get("article_id")})
     sentence_ids = sorted({e["sentence_id"] for e in entries if e.get("sentence_id")})
-    articles = {a["id"]: a for a in store.query("api_articles_by_ids", ids=article_ids)} if article_ids else {}
+    articles = {a["id"]: a for a in store.query("api_articles_by_ids", ids=article_ids)[0]["rows"]} if article_ids else {}
     sentences = {x["id"]: x["text"] for x in store.query("api_sentences_by_ids", ids=sentence_ids)[0]["rows"]} if sentence_ids else {}
     for entry in entries:
         article = articles.get(entry.get("article_id"), {})
@@ -608,7 +608,7 @@ def article_detail(store: GraphStore, article_id: str) -> ArticleDetail:
     row = rows[0]
     article = row["article"]
     related = sorted(set(row.get("same_story") or []) | set(row.get("versions") or []))
-    refs = {r["id"]: ArticleRef(**r) for r in store.query("api_articles_by_ids", ids=related)} if related else {}
+    refs = {r["id"]: ArticleRef(**r) for r in store.query("api_articles_by_ids", ids=related)[0]["rows"]} if related else {}
     claim_ids = [r["id"] for r in store.query("api_article_claim_ids", id=article_id)]
     return ArticleDetail(
         **{**article, "title": article.get("title") or "", "text": article.get("text") or "",

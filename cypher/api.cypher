@@ -234,9 +234,10 @@ RETURN [n IN nodes(p) | n {.id, .name, .type, .kind, .content_text, .article_id,
 LIMIT $limit
 
 -- name: api_articles_by_ids
+-- As one list (see api_expand_entities).
 UNWIND $ids AS article_id
 MATCH (a:Article {id: article_id})
-RETURN a.id AS id, a.title AS title, a.outlet AS outlet, a.published AS published, a.url AS url
+RETURN collect({id: a.id, title: a.title, outlet: a.outlet, published: a.published, url: a.url}) AS rows
 
 -- name: api_sentences_by_ids
 -- As one list (see api_expand_entities).
