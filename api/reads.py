@@ -369,16 +369,29 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
             break
         if level == depth:
             # The last round only looks for edges among the nodes already taken.
-            for row in _walk(store, _EXPAND, frontier, kinds, params, among=list(kinds)):
+            rows, _ = _walk(store, _EXPAND, frontier, kinds, params, among=list(kinds), max_rows=ALL_ROWS)
+            for row in rows:
                 _add_edge(edges, row)
             break
-        # First pass without properties: which new nodes the frontier reaches, and how; only the
-        # edges to the nodes kept are then fetched with their properties (hubs reach thousands).
+        rows, complete = _walk(store, _EXPAND, frontier, kinds, params, among=None, max_rows=ONE_PASS_ROWS)
         found: dict[str, dict] = {}
-        for row in _walk(store, _NEIGHBOURS, frontier, kinds, params, known=list(kinds)):
-            other = found.setdefault(row["other"], {"nodes": set(), "edges": 0, "type": row["other_type"]})
-            other["nodes"].add(row["node"])
-            other["edges"] += row["edges"]
+        if complete:
+            for row in rows:
+                if row["other"] in kinds:
+                    _add_edge(edges, row)
+                else:
+                    other = found.setdefault(row["other"], {"nodes": set(), "edges": 0, "type": row["other_type"], "rows": []})
+                    other["nodes"].add(row["node"])
+                    other["edges"] += 1
+                    other["rows"].append(row)
+        else:
+            # Too many edges to fetch with their properties (a hub): first which new nodes the
+            # frontier reaches and how, then only the edges to the nodes kept.
+            neighbours, _ = _walk(store, _NEIGHBOURS, frontier, kinds, params, known=list(kinds))
+            for row in neighbours:
+                other = found.setdefault(row["other"], {"nodes": set(), "edges": 0, "type": row["other_type"], "rows": []})
+                other["nodes"].add(row["node"])
+                other["edges"] += row["edges"]
         room = limit - len(kinds)
         ranked = sorted(found, key=lambda n: (-len(found[n]["nodes"]), -found[n]["edges"], n))
         if len(ranked) > room:
@@ -387,8 +400,12 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
         among = [*kinds, *ranked]
         for node in ranked:
             kinds[node] = "claim" if found[node]["type"] == "Claim" else "entity"
-        for row in _walk(store, _EXPAND, frontier, kinds, params, among=among):
-            _add_edge(edges, row)
+            for row in found[node]["rows"]:
+                _add_edge(edges, row)
+        if not complete:
+            rows, _ = _walk(store, _EXPAND, frontier, kinds, params, among=among, max_rows=ALL_ROWS)
+            for row in rows:
+                _add_edge(edges, row)
         frontier = ranked
     return Subgraph(nodes=_nodes(store, kinds), edges=_graph_edges(store, edges), truncated=truncated)
 
@@ -398,18 +415,27 @@ _CLAIM_FILTERS = ("rel_types", "node_types")
 """Walks from claims filter by edge and node type only (confidence and article apply from entities)."""
 
 
+ONE_PASS_ROWS = 400
+"""A subgraph level whose frontier has fewer edges than this fetches them all with their
+properties in one pass; more (hubs have thousands) are ranked first without properties."""
+ALL_ROWS = 2**31 - 1
+
+
 def _walk(store: GraphStore, names: tuple[str, str], frontier: list[str], kinds: dict[str, str], filters: dict,
-          **bounds: list[str]) -> list[dict]:
+          **bounds: Any) -> tuple[list[dict], bool]:
     """Rows of the entity query and the claim query of ``names`` for the entities and the claims
-    of ``frontier``, with their filters and ``bounds`` (``among`` or ``known``)."""
+    of ``frontier``, with their filters and ``bounds`` (``among``, ``known``, ``max_rows``); and
+    whether every query returned fewer than ``max_rows`` (nothing was cut)."""
     entity_ids = [n for n in frontier if kinds[n] == "entity"]
     claim_ids = [n for n in frontier if kinds[n] == "claim"]
-    rows = []
-    if entity_ids:
-        rows += store.query(names[0], ids=entity_ids, **{k: filters[k] for k in _ENTITY_FILTERS}, **bounds)[0]["rows"]
-    if claim_ids:
-        rows += store.query(names[1], ids=claim_ids, **{k: filters[k] for k in _CLAIM_FILTERS}, **bounds)[0]["rows"]
-    return rows
+    rows: list[dict] = []
+    complete = True
+    for name, ids, filter_names in ((names[0], entity_ids, _ENTITY_FILTERS), (names[1], claim_ids, _CLAIM_FILTERS)):
+        if ids:
+            found = store.query(name, ids=ids, **{k: filters[k] for k in filter_names}, **bounds)[0]["rows"]
+            complete = complete and len(found) < bounds.get("max_rows", ALL_ROWS)
+            rows += found
+    return rows, complete
 
 
 _EXPAND = ("api_expand_entities", "api_expand_claims")

@@ -135,9 +135,10 @@ RETURN coalesce(a.duplicate_of, a.id) AS source, coalesce(b.duplicate_of, b.id) 
        type(l) AS type, l.reason AS reason
 
 -- name: api_neighbours_of_entities
--- The first pass of api_expand_entities (same filters): which nodes outside $known the edges
--- around $ids reach and how many edges lead there from each of $ids, without the edges' properties;
--- the subgraph ranks these and fetches the edges of the nodes it keeps.
+-- For frontiers with many edges (hubs), a first pass of api_expand_entities (same filters):
+-- which nodes outside $known the edges around $ids reach and how many edges lead there from
+-- each of $ids, without the edges' properties; the subgraph ranks these and fetches the edges
+-- of the nodes it keeps.
 UNWIND $ids AS node_id
 MATCH (n:Entity {id: node_id})-[r]-(m)
 WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND NOT m.id IN $known
@@ -165,12 +166,12 @@ RETURN collect({node: node, other: other, other_type: other_type, edges: edges})
 
 -- name: api_expand_entities
 -- Edges around the entities $ids that pass the filters, with the node at the other end
--- ($among: only edges to these nodes; $articles: only evidence from these articles, or null).
--- Article titles and sentences are fetched afterwards for the edges kept. The rows come as one
--- list: one record per edge costs the driver more than decoding the edge.
+-- ($among: only edges to these nodes; $articles: only evidence from these articles; or null),
+-- at most $max_rows. Article titles and sentences are fetched afterwards for the edges kept.
+-- The rows come as one list: one record per edge costs the driver more than decoding the edge.
 UNWIND $ids AS node_id
 MATCH (n:Entity {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND m.id IN $among
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
 WITH n, r, m,
      coalesce(r.article_id, CASE WHEN m:Claim THEN m.article_id END) AS article_id,
      coalesce(r.confidence, CASE WHEN m:Claim THEN m.confidence END) AS confidence,
@@ -179,19 +180,23 @@ WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
   AND ($node_types IS NULL OR other_type IN $node_types)
   AND ($articles IS NULL OR article_id IN $articles)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
+WITH n, r, m, article_id, other_type
+LIMIT $max_rows
 RETURN collect({node: n.id, other: m.id, other_type: other_type, outgoing: startNode(r) = n, type: type(r),
                 props: properties(r), element_id: elementId(r), article_id: article_id,
                 sentence_index: CASE WHEN m:Claim THEN m.sentence END}) AS rows
 
 -- name: api_expand_claims
 -- Edges around the claims $ids (speaker, subjects, links to other claims) that pass the filters
--- (only edges to the nodes $among).
+-- ($among: only edges to these nodes, or null), at most $max_rows, as api_expand_entities.
 UNWIND $ids AS node_id
 MATCH (n:Claim {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND m.id IN $among
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
 WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
 WHERE ($node_types IS NULL OR other_type IN $node_types)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
+WITH n, r, m, other_type
+LIMIT $max_rows
 RETURN collect({node: n.id, other: m.id, other_type: other_type, outgoing: startNode(r) = n, type: type(r),
                 props: properties(r), element_id: elementId(r), article_id: n.article_id,
                 sentence_index: n.sentence}) AS rows
