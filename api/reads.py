@@ -375,23 +375,24 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
             break
         rows, complete = _walk(store, _EXPAND, frontier, kinds, params, among=None, max_rows=ONE_PASS_ROWS)
         found: dict[str, dict] = {}
+
+        def reached(row: dict, count: int) -> dict:
+            other = found.setdefault(row["other"], {"nodes": set(), "edges": 0, "type": row["other_type"], "rows": []})
+            other["nodes"].add(row["node"])
+            other["edges"] += count
+            return other
+
         if complete:
             for row in rows:
                 if row["other"] in kinds:
                     _add_edge(edges, row)
                 else:
-                    other = found.setdefault(row["other"], {"nodes": set(), "edges": 0, "type": row["other_type"], "rows": []})
-                    other["nodes"].add(row["node"])
-                    other["edges"] += 1
-                    other["rows"].append(row)
+                    reached(row, 1)["rows"].append(row)
         else:
             # Too many edges to fetch with their properties (a hub): first which new nodes the
             # frontier reaches and how, then only the edges to the nodes kept.
-            neighbours, _ = _walk(store, _NEIGHBOURS, frontier, kinds, params, known=list(kinds))
-            for row in neighbours:
-                other = found.setdefault(row["other"], {"nodes": set(), "edges": 0, "type": row["other_type"], "rows": []})
-                other["nodes"].add(row["node"])
-                other["edges"] += row["edges"]
+            for row in _walk(store, _NEIGHBOURS, frontier, kinds, params, known=list(kinds))[0]:
+                reached(row, row["edges"])
         room = limit - len(kinds)
         ranked = sorted(found, key=lambda n: (-len(found[n]["nodes"]), -found[n]["edges"], n))
         if len(ranked) > room:
@@ -416,8 +417,9 @@ _CLAIM_FILTERS = ("rel_types", "node_types")
 
 
 ONE_PASS_ROWS = 400
-"""A subgraph level whose frontier has fewer edges than this fetches them all with their
-properties in one pass; more (hubs have thousands) are ranked first without properties."""
+"""A subgraph level fetches the edges around its frontier with their properties in one pass
+when each walk (from its entities, from its claims) finds fewer than this; past that (hubs have
+thousands) the nodes reached are ranked first, without properties."""
 ALL_ROWS = 2**31 - 1
 
 
