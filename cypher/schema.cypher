@@ -25,6 +25,9 @@ CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)
 -- name: schema_entity_name_key
 CREATE INDEX entity_name_key IF NOT EXISTS FOR (n:Entity) ON (n.name_key)
 
+-- name: schema_entity_affiliation
+CREATE INDEX entity_affiliation IF NOT EXISTS FOR (n:Entity) ON (n.affiliation)
+
 -- name: schema_entity_type
 CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type)
 
