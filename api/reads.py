@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from api.claim_index import ClaimQuery, claim_index
 from api.schemas import (
     ArticleDetail,
     ArticleRef,
@@ -200,14 +201,13 @@ def list_claims(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, of
     if filters.speaker is not None:
         speaker_ids = [row["id"] for row in resolve_entities(store, filters.speaker)]
         speaker_text = filters.speaker.strip().lower() or None
-    params = dict(
+    query = ClaimQuery(
         include_duplicates=filters.include_duplicates, kind=filters.kind, article=filters.article,
         troops=troops, speaker_ids=speaker_ids, speaker_text=speaker_text, about_ids=about_ids,
         min_value=filters.min_value, max_value=filters.max_value, since=filters.since, until=filters.until,
+        descending=filters.descending,
     )
-    page_query = "api_claim_page_desc" if filters.descending else "api_claim_page"
-    page = [row["id"] for row in store.query(page_query, skip=offset, limit=limit, **params)]
-    total = store.query("api_claim_count", **params)[0]["total"]
+    page, total = claim_index(store).page(query, offset=offset, limit=limit)
     return _page(ClaimRow, claim_rows(store, page), total, limit, offset)
 
 
@@ -215,7 +215,7 @@ def claim_rows(store: GraphStore, ids: list[str]) -> list[ClaimRow]:
     """Rows of the who-said-what table for these claims, in the order given."""
     if not ids:
         return []
-    rows = {row["claim"]["id"]: row for row in store.query("api_claim_rows", ids=ids)}
+    rows = {row["claim"]["id"]: row for row in store.query("api_claim_rows", ids=ids)[0]["rows"]}
     later_articles = sorted({a for row in rows.values() for a in row.get("later_same_story") or []})
     copies: dict[str, set[str]] = defaultdict(set)
     if later_articles:
@@ -368,40 +368,81 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
     for level in range(depth + 1):
         if not frontier:
             break
-        # The last round only looks for edges among the nodes already taken.
-        rows = _expand(store, frontier, kinds, {**params, "among": list(kinds) if level == depth else None})
-        found: dict[str, list] = {}
-        for row in rows:
-            other = row["other"]
-            if other in kinds:
-                _add_edge(edges, row)
-            elif level < depth:
-                found.setdefault(other, []).append(row)
         if level == depth:
+            # The last round only looks for edges among the nodes already taken.
+            rows, _ = _walk(store, _EXPAND, frontier, kinds, params, among=list(kinds), max_rows=ALL_ROWS)
+            for row in rows:
+                _add_edge(edges, row)
             break
+        rows, complete = _walk(store, _EXPAND, frontier, kinds, params, among=None, max_rows=ONE_PASS_ROWS)
+        found: dict[str, dict] = {}
+
+        def reached(row: dict, count: int) -> dict:
+            other = found.setdefault(row["other"], {"nodes": set(), "edges": 0, "type": row["other_type"], "rows": []})
+            other["nodes"].add(row["node"])
+            other["edges"] += count
+            return other
+
+        if complete:
+            for row in rows:
+                if row["other"] in kinds:
+                    _add_edge(edges, row)
+                else:
+                    reached(row, 1)["rows"].append(row)
+        else:
+            # Too many edges to fetch with their properties (a hub): first which new nodes the
+            # frontier reaches and how, then only the edges to the nodes kept.
+            for row in _walk(store, _NEIGHBOURS, frontier, kinds, params, known=list(kinds))[0]:
+                reached(row, row["edges"])
         room = limit - len(kinds)
-        ranked = sorted(found, key=lambda n: (-len({r["node"] for r in found[n]}), -len(found[n]), n))
+        ranked = sorted(found, key=lambda n: (-len(found[n]["nodes"]), -found[n]["edges"], n))
         if len(ranked) > room:
             truncated = True
             ranked = ranked[:max(room, 0)]
+        among = [*kinds, *ranked]
         for node in ranked:
-            kinds[node] = "claim" if found[node][0]["other_type"] == "Claim" else "entity"
-            for row in found[node]:
+            kinds[node] = "claim" if found[node]["type"] == "Claim" else "entity"
+            for row in found[node]["rows"]:
+                _add_edge(edges, row)
+        if not complete:
+            rows, _ = _walk(store, _EXPAND, frontier, kinds, params, among=among, max_rows=ALL_ROWS)
+            for row in rows:
                 _add_edge(edges, row)
         frontier = ranked
     return Subgraph(nodes=_nodes(store, kinds), edges=_graph_edges(store, edges), truncated=truncated)
 
 
-def _expand(store: GraphStore, frontier: list[str], kinds: dict[str, str], params: dict) -> list[dict]:
+_ENTITY_FILTERS = ("rel_types", "node_types", "min_confidence", "articles")
+_CLAIM_FILTERS = ("rel_types", "node_types")
+"""Walks from claims filter by edge and node type only (confidence and article apply from entities)."""
+
+
+ONE_PASS_ROWS = 400
+"""A subgraph level fetches the edges around its frontier with their properties in one pass
+when each walk (from its entities, from its claims) finds fewer than this; past that (hubs have
+thousands) the nodes reached are ranked first, without properties."""
+ALL_ROWS = 2**31 - 1
+
+
+def _walk(store: GraphStore, names: tuple[str, str], frontier: list[str], kinds: dict[str, str], filters: dict,
+          **bounds: Any) -> tuple[list[dict], bool]:
+    """Rows of the entity query and the claim query of ``names`` for the entities and the claims
+    of ``frontier``, with their filters and ``bounds`` (``among``, ``known``, ``max_rows``); and
+    whether every query returned fewer than ``max_rows`` (nothing was cut)."""
     entity_ids = [n for n in frontier if kinds[n] == "entity"]
     claim_ids = [n for n in frontier if kinds[n] == "claim"]
-    rows = []
-    if entity_ids:
-        rows += store.query("api_expand_entities", ids=entity_ids, **params)
-    if claim_ids:
-        claim_params = {k: params[k] for k in ("rel_types", "node_types", "among")}
-        rows += store.query("api_expand_claims", ids=claim_ids, **claim_params)
-    return rows
+    rows: list[dict] = []
+    complete = True
+    for name, ids, filter_names in ((names[0], entity_ids, _ENTITY_FILTERS), (names[1], claim_ids, _CLAIM_FILTERS)):
+        if ids:
+            found = store.query(name, ids=ids, **{k: filters[k] for k in filter_names}, **bounds)[0]["rows"]
+            complete = complete and len(found) < bounds.get("max_rows", ALL_ROWS)
+            rows += found
+    return rows, complete
+
+
+_EXPAND = ("api_expand_entities", "api_expand_claims")
+_NEIGHBOURS = ("api_neighbours_of_entities", "api_neighbours_of_claims")
 
 
 def _add_edge(edges: dict[str, dict], row: dict) -> None:
@@ -434,8 +475,8 @@ def _fill_evidence(store: GraphStore, edges: dict[str, dict]) -> None:
     entries = [entry for edge in edges.values() for entry in edge["evidence"].values()]
     article_ids = sorted({e["article_id"] for e in entries if e.get("article_id")})
     sentence_ids = sorted({e["sentence_id"] for e in entries if e.get("sentence_id")})
-    articles = {a["id"]: a for a in store.query("api_articles_by_ids", ids=article_ids)} if article_ids else {}
-    sentences = {x["id"]: x["text"] for x in store.query("api_sentences_by_ids", ids=sentence_ids)} if sentence_ids else {}
+    articles = {a["id"]: a for a in store.query("api_articles_by_ids", ids=article_ids)[0]["rows"]} if article_ids else {}
+    sentences = {x["id"]: x["text"] for x in store.query("api_sentences_by_ids", ids=sentence_ids)[0]["rows"]} if sentence_ids else {}
     for entry in entries:
         article = articles.get(entry.get("article_id"), {})
         published = article.get("published")
@@ -484,11 +525,11 @@ def _nodes(store: GraphStore, kinds: dict[str, str]) -> list[GraphNode]:
     claim_ids = [n for n, k in kinds.items() if k == "claim"]
     nodes: dict[str, GraphNode] = {}
     if entity_ids:
-        for row in store.query("api_entity_nodes", ids=entity_ids):
+        for row in store.query("api_entity_nodes", ids=entity_ids)[0]["rows"]:
             props = {k: _jsonable(v) for k, v in row.items() if k not in {"id", "name", "type"} and v not in (None, [])}
             nodes[row["id"]] = GraphNode(id=row["id"], label=row.get("name") or row["id"], type=row.get("type") or "Entity", properties=props)
     if claim_ids:
-        for row in store.query("api_claim_nodes", ids=claim_ids):
+        for row in store.query("api_claim_nodes", ids=claim_ids)[0]["rows"]:
             props = {k: _jsonable(v) for k, v in row.items() if k != "id" and v not in (None, [])}
             nodes[row["id"]] = GraphNode(id=row["id"], label=_claim_label(row), type="Claim", properties=props)
     return [nodes[n] for n in kinds if n in nodes]
@@ -600,7 +641,7 @@ def article_detail(store: GraphStore, article_id: str) -> ArticleDetail:
     row = rows[0]
     article = row["article"]
     related = sorted(set(row.get("same_story") or []) | set(row.get("versions") or []))
-    refs = {r["id"]: ArticleRef(**r) for r in store.query("api_articles_by_ids", ids=related)} if related else {}
+    refs = {r["id"]: ArticleRef(**r) for r in store.query("api_articles_by_ids", ids=related)[0]["rows"]} if related else {}
     claim_ids = [r["id"] for r in store.query("api_article_claim_ids", id=article_id)]
     return ArticleDetail(
         **{**article, "title": article.get("title") or "", "text": article.get("text") or "",

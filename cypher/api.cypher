@@ -65,94 +65,40 @@ RETURN n.id AS id, n.name AS name, n.type AS type, count(DISTINCT c) AS relation
 ORDER BY relations DESC, id
 LIMIT $limit
 
--- name: api_claim_page
--- One page of claim ids matching the filters, in time order. ORDER BY on projected keys with
--- SKIP/LIMIT plus a separate count is four times faster on ArcadeDB than sorting and collecting
--- every match; api_claim_count has the same filters.
-MATCH (c:Claim)
-WHERE ($include_duplicates OR c.duplicate_of IS NULL)
-  AND ($kind IS NULL OR c.kind = $kind)
-  AND ($article IS NULL OR c.article_id = $article)
-  AND ($troops = false OR c.has_troop_count = true)
-  AND ($speaker_ids IS NULL OR c.speaker_entity_id IN $speaker_ids
-       OR toLower(coalesce(c.speaker_name, c.speaker_text, '')) CONTAINS $speaker_text)
-  AND ($about_ids IS NULL OR any(x IN coalesce(c.about, []) WHERE x IN $about_ids))
-  AND ($min_value IS NULL AND $max_value IS NULL OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE ($troops = false OR q.is_troop_count = true)
-          AND ($min_value IS NULL OR coalesce(q.high, q.value) >= $min_value)
-          AND ($max_value IS NULL OR coalesce(q.low, q.value) <= $max_value) })
-  AND ($since IS NULL AND $until IS NULL
-       OR (($since IS NULL OR c.published >= $since) AND ($until IS NULL OR c.published <= $until))
-       OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE q.target_time_start IS NOT NULL
-          AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
-          AND ($until IS NULL OR q.target_time_start <= $until) })
-WITH c.published AS published, c.article_id AS article_id, c.content_start AS start, c.id AS id
-ORDER BY published, article_id, start, id
-SKIP $skip LIMIT $limit
-RETURN id
+-- name: api_store_digest
+-- The digest of the stored articles (mark_articles_stored): data derived from the store
+-- (api/claim_index.py) is rebuilt when it changes. Null before the first article.
+OPTIONAL MATCH (d:StoreDigest {id: 'articles'})
+RETURN d.digest AS digest
 
--- name: api_claim_page_desc
--- api_claim_page newest first.
+-- name: api_claim_index
+-- What the filters and the time order of the who-said-what table look at, for every claim
+-- (api/claim_index.py).
 MATCH (c:Claim)
-WHERE ($include_duplicates OR c.duplicate_of IS NULL)
-  AND ($kind IS NULL OR c.kind = $kind)
-  AND ($article IS NULL OR c.article_id = $article)
-  AND ($troops = false OR c.has_troop_count = true)
-  AND ($speaker_ids IS NULL OR c.speaker_entity_id IN $speaker_ids
-       OR toLower(coalesce(c.speaker_name, c.speaker_text, '')) CONTAINS $speaker_text)
-  AND ($about_ids IS NULL OR any(x IN coalesce(c.about, []) WHERE x IN $about_ids))
-  AND ($min_value IS NULL AND $max_value IS NULL OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE ($troops = false OR q.is_troop_count = true)
-          AND ($min_value IS NULL OR coalesce(q.high, q.value) >= $min_value)
-          AND ($max_value IS NULL OR coalesce(q.low, q.value) <= $max_value) })
-  AND ($since IS NULL AND $until IS NULL
-       OR (($since IS NULL OR c.published >= $since) AND ($until IS NULL OR c.published <= $until))
-       OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE q.target_time_start IS NOT NULL
-          AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
-          AND ($until IS NULL OR q.target_time_start <= $until) })
-WITH c.published AS published, c.article_id AS article_id, c.content_start AS start, c.id AS id
-ORDER BY published DESC, article_id DESC, start DESC, id DESC
-SKIP $skip LIMIT $limit
-RETURN id
+RETURN c.id AS id, c.published AS published, c.article_id AS article_id, c.content_start AS start,
+       c.kind AS kind, c.duplicate_of IS NOT NULL AS duplicate, c.has_troop_count AS troops,
+       c.speaker_entity_id AS speaker_id, coalesce(c.speaker_name, c.speaker_text, '') AS speaker_text,
+       c.about AS about
 
--- name: api_claim_count
--- How many claims match the filters of api_claim_page.
-MATCH (c:Claim)
-WHERE ($include_duplicates OR c.duplicate_of IS NULL)
-  AND ($kind IS NULL OR c.kind = $kind)
-  AND ($article IS NULL OR c.article_id = $article)
-  AND ($troops = false OR c.has_troop_count = true)
-  AND ($speaker_ids IS NULL OR c.speaker_entity_id IN $speaker_ids
-       OR toLower(coalesce(c.speaker_name, c.speaker_text, '')) CONTAINS $speaker_text)
-  AND ($about_ids IS NULL OR any(x IN coalesce(c.about, []) WHERE x IN $about_ids))
-  AND ($min_value IS NULL AND $max_value IS NULL OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE ($troops = false OR q.is_troop_count = true)
-          AND ($min_value IS NULL OR coalesce(q.high, q.value) >= $min_value)
-          AND ($max_value IS NULL OR coalesce(q.low, q.value) <= $max_value) })
-  AND ($since IS NULL AND $until IS NULL
-       OR (($since IS NULL OR c.published >= $since) AND ($until IS NULL OR c.published <= $until))
-       OR EXISTS {
-        MATCH (c)-[:HAS_QUANTITY]->(q:Quantity)
-        WHERE q.target_time_start IS NOT NULL
-          AND ($since IS NULL OR coalesce(q.target_time_end, q.target_time_start) >= $since)
-          AND ($until IS NULL OR q.target_time_start <= $until) })
-RETURN count(c) AS total
+-- name: api_claim_index_quantities
+-- The numbers and target times of every quantity, for the claim filters min_value, max_value,
+-- since and until.
+MATCH (q:Quantity)
+WHERE q.claim_id IS NOT NULL
+RETURN q.claim_id AS claim_id, q.is_troop_count AS troops, coalesce(q.high, q.value) AS high,
+       coalesce(q.low, q.value) AS low, q.target_time_start AS time_start,
+       coalesce(q.target_time_end, q.target_time_start) AS time_end
 
 -- name: api_claim_rows
--- Everything the who-said-what table shows for these claims.
+-- Everything the who-said-what table shows for these claims, as one list (see
+-- api_expand_entities). The values are named in WITH first: ArcadeDB flattens a map literal
+-- whose first value is a map projection to that projection.
 UNWIND $ids AS claim_id
 MATCH (c:Claim {id: claim_id})
 OPTIONAL MATCH (a:Article {id: coalesce(c.article_id, '')})
 OPTIONAL MATCH (speaker:Entity {id: coalesce(c.speaker_entity_id, '')})
 OPTIONAL MATCH (c)-[:IN]->(s:Sentence)
-RETURN c {.id, .kind, .direct, .sentence, .confidence, .article_id, .extractor, .extractor_version,
+WITH c {.id, .kind, .direct, .sentence, .confidence, .article_id, .extractor, .extractor_version,
           .speaker_text, .speaker_start, .speaker_end, .speaker_name, .speaker_entity_id,
           .cue_text, .cue_start, .cue_end, .cue_lemma, .cue_negated,
           .content_text, .content_start, .content_end, .published} AS claim,
@@ -170,6 +116,10 @@ RETURN c {.id, .kind, .direct, .sentence, .confidence, .article_id, .extractor, 
        [(c)-[:DENIES]->(o:Claim) | coalesce(o.duplicate_of, o.id)] AS denies,
        [(c)<-[:DENIES]-(o:Claim) | coalesce(o.duplicate_of, o.id)] AS denied_by,
        [(a)<-[:SAME_STORY|NEW_VERSION_OF]-(b:Article) | b.id] AS later_same_story
+RETURN collect({claim: claim, article: article, speaker: speaker, roles: roles, sentence: sentence,
+                quantities: quantities, about: about, conflicts_with: conflicts_with,
+                corroborated_by: corroborated_by, denies: denies, denied_by: denied_by,
+                later_same_story: later_same_story}) AS rows
 
 -- name: api_claim_copies
 -- Claims that repeat one of $ids in a near-duplicate article, by article.
@@ -184,10 +134,41 @@ MATCH (a:Claim)-[l:CONFLICTS_WITH|DENIES]->(b:Claim)
 RETURN coalesce(a.duplicate_of, a.id) AS source, coalesce(b.duplicate_of, b.id) AS target,
        type(l) AS type, l.reason AS reason
 
+-- name: api_neighbours_of_entities
+-- For frontiers with many edges (hubs), a first pass of api_expand_entities (same filters):
+-- which nodes outside $known the edges around $ids reach and how many edges lead there from
+-- each of $ids, without the edges' properties; the subgraph ranks these and fetches the edges
+-- of the nodes it keeps.
+UNWIND $ids AS node_id
+MATCH (n:Entity {id: node_id})-[r]-(m)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND NOT m.id IN $known
+WITH n, r, m,
+     coalesce(r.article_id, CASE WHEN m:Claim THEN m.article_id END) AS article_id,
+     coalesce(r.confidence, CASE WHEN m:Claim THEN m.confidence END) AS confidence,
+     CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
+WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
+  AND ($node_types IS NULL OR other_type IN $node_types)
+  AND ($articles IS NULL OR article_id IN $articles)
+  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
+WITH n.id AS node, m.id AS other, other_type, count(r) AS edges
+RETURN collect({node: node, other: other, other_type: other_type, edges: edges}) AS rows
+
+-- name: api_neighbours_of_claims
+-- The first pass of api_expand_claims (same filters), as api_neighbours_of_entities.
+UNWIND $ids AS node_id
+MATCH (n:Claim {id: node_id})-[r]-(m)
+WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND NOT m.id IN $known
+WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
+WHERE ($node_types IS NULL OR other_type IN $node_types)
+  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
+WITH n.id AS node, m.id AS other, other_type, count(r) AS edges
+RETURN collect({node: node, other: other, other_type: other_type, edges: edges}) AS rows
+
 -- name: api_expand_entities
 -- Edges around the entities $ids that pass the filters, with the node at the other end
--- ($among: only edges to these nodes; $articles: only evidence from these articles; or null).
--- Article titles and sentences are fetched afterwards for the edges kept.
+-- ($among: only edges to these nodes; $articles: only evidence from these articles; or null),
+-- at most $max_rows. Article titles and sentences are fetched afterwards for the edges kept.
+-- The rows come as one list: one record per edge costs the driver more than decoding the edge.
 UNWIND $ids AS node_id
 MATCH (n:Entity {id: node_id})-[r]-(m)
 WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
@@ -199,22 +180,26 @@ WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
   AND ($node_types IS NULL OR other_type IN $node_types)
   AND ($articles IS NULL OR article_id IN $articles)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-RETURN n.id AS node, m.id AS other, other_type, startNode(r) = n AS outgoing, type(r) AS type,
-       properties(r) AS props, elementId(r) AS element_id, article_id,
-       CASE WHEN m:Claim THEN m.sentence END AS sentence_index
+WITH n, r, m, article_id, other_type
+LIMIT $max_rows
+RETURN collect({node: n.id, other: m.id, other_type: other_type, outgoing: startNode(r) = n, type: type(r),
+                props: properties(r), element_id: elementId(r), article_id: article_id,
+                sentence_index: CASE WHEN m:Claim THEN m.sentence END}) AS rows
 
 -- name: api_expand_claims
 -- Edges around the claims $ids (speaker, subjects, links to other claims) that pass the filters
--- ($among: only edges to these nodes, or null).
+-- ($among: only edges to these nodes, or null), at most $max_rows, as api_expand_entities.
 UNWIND $ids AS node_id
 MATCH (n:Claim {id: node_id})-[r]-(m)
 WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
 WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
 WHERE ($node_types IS NULL OR other_type IN $node_types)
   AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-RETURN n.id AS node, m.id AS other, other_type, startNode(r) = n AS outgoing, type(r) AS type,
-       properties(r) AS props, elementId(r) AS element_id, n.article_id AS article_id,
-       n.sentence AS sentence_index
+WITH n, r, m, other_type
+LIMIT $max_rows
+RETURN collect({node: n.id, other: m.id, other_type: other_type, outgoing: startNode(r) = n, type: type(r),
+                props: properties(r), element_id: elementId(r), article_id: n.article_id,
+                sentence_index: n.sentence}) AS rows
 
 -- name: api_article_ids_filtered
 -- Ids of the articles from one outlet and/or published in a date range.
@@ -225,23 +210,28 @@ WHERE ($source IS NULL OR a.outlet = $source)
 RETURN a.id AS id
 
 -- name: api_entity_nodes
+-- Node properties of these entities, as one list (see api_expand_entities).
 UNWIND $ids AS node_id
 MATCH (e:Entity {id: node_id})
-RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.latitude AS latitude,
-       e.longitude AS longitude, e.country AS country, e.affiliation AS affiliation,
-       e.mention_count AS mention_count, e.first_seen AS first_seen, e.last_seen AS last_seen,
-       e.event_kind AS event_kind, e.time_text AS time_text
+RETURN collect({id: e.id, name: e.name, type: e.type, aliases: e.aliases, latitude: e.latitude,
+                longitude: e.longitude, country: e.country, affiliation: e.affiliation,
+                mention_count: e.mention_count, first_seen: e.first_seen, last_seen: e.last_seen,
+                event_kind: e.event_kind, time_text: e.time_text}) AS rows
 
 -- name: api_claim_nodes
+-- Node properties of these claims, as one list (see api_expand_entities). The quantities are
+-- written as literal maps: ArcadeDB mangles a map projection nested in a collect()ed map.
 UNWIND $ids AS node_id
 MATCH (c:Claim {id: node_id})
 OPTIONAL MATCH (a:Article {id: coalesce(c.article_id, '')})
-RETURN c.id AS id, c.kind AS kind, coalesce(c.speaker_name, c.speaker_text) AS speaker,
-       c.speaker_entity_id AS speaker_id, c.content_text AS content, c.direct AS direct,
-       c.cue_text AS cue, c.cue_negated AS negated,
-       c.confidence AS confidence, c.published AS published, c.article_id AS article_id,
-       a.title AS article_title, a.outlet AS outlet,
-       [(c)-[:HAS_QUANTITY]->(q:Quantity) | q {.text, .value, .low, .high, .qualifier, .counted, .is_troop_count, .start}] AS quantities
+RETURN collect({id: c.id, kind: c.kind, speaker: coalesce(c.speaker_name, c.speaker_text),
+                speaker_id: c.speaker_entity_id, content: c.content_text, direct: c.direct,
+                cue: c.cue_text, negated: c.cue_negated,
+                confidence: c.confidence, published: c.published, article_id: c.article_id,
+                article_title: a.title, outlet: a.outlet,
+                quantities: [(c)-[:HAS_QUANTITY]->(q:Quantity) | {text: q.text, value: q.value, low: q.low, high: q.high,
+                             qualifier: q.qualifier, counted: q.counted,
+                             is_troop_count: q.is_troop_count, start: q.start}]}) AS rows
 
 -- name: api_shortest_paths
 -- Shortest paths between two entities over typed relations and claims (speaker -> claim -> subject).
@@ -253,14 +243,16 @@ RETURN [n IN nodes(p) | n {.id, .name, .type, .kind, .content_text, .article_id,
 LIMIT $limit
 
 -- name: api_articles_by_ids
+-- As one list (see api_expand_entities).
 UNWIND $ids AS article_id
 MATCH (a:Article {id: article_id})
-RETURN a.id AS id, a.title AS title, a.outlet AS outlet, a.published AS published, a.url AS url
+RETURN collect({id: a.id, title: a.title, outlet: a.outlet, published: a.published, url: a.url}) AS rows
 
 -- name: api_sentences_by_ids
+-- As one list (see api_expand_entities).
 UNWIND $ids AS sentence_id
 MATCH (s:Sentence {id: sentence_id})
-RETURN s.id AS id, s.text AS text
+RETURN collect({id: s.id, text: s.text}) AS rows
 
 -- name: api_timeline_claims
 -- Claims an entity made or that are about it.

@@ -16,11 +16,17 @@ CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE
 -- name: schema_quantity_id
 CREATE CONSTRAINT quantity_id IF NOT EXISTS FOR (n:Quantity) REQUIRE n.id IS UNIQUE
 
+-- name: schema_store_digest_id
+CREATE CONSTRAINT store_digest_id IF NOT EXISTS FOR (n:StoreDigest) REQUIRE n.id IS UNIQUE
+
 -- name: schema_entity_name
 CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)
 
 -- name: schema_entity_name_key
 CREATE INDEX entity_name_key IF NOT EXISTS FOR (n:Entity) ON (n.name_key)
+
+-- name: schema_entity_affiliation
+CREATE INDEX entity_affiliation IF NOT EXISTS FOR (n:Entity) ON (n.affiliation)
 
 -- name: schema_entity_type
 CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type)

@@ -279,3 +279,11 @@ SET r.similarity = row.similarity
 UNWIND $rows AS row
 MATCH (a:Article {id: row.article_id}), (b:Article {id: row.previous_id})
 MERGE (a)-[:NEW_VERSION_OF]->(b)
+
+-- name: mark_articles_stored
+-- Last statement of a write transaction that stores articles: adds the hashes of their ids
+-- ($digest, from graph/writer.py) to the store's digest of stored articles. Readers that keep
+-- data derived from the store (the API's claim index) notice new articles, whichever process
+-- wrote them, by the digest changing; the same articles give the same digest however batched.
+MERGE (d:StoreDigest {id: 'articles'})
+SET d.digest = (coalesce(d.digest, 0) + $digest) % $modulus

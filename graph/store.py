@@ -35,7 +35,12 @@ CONNECT_TIMEOUT_S = 5.0
 """Connection and verification together stay under the 10 s the user waits at most."""
 
 TRANSACTION_RETRY_S = 15.0
-"""How long a managed transaction retries transient errors (conflicting writers, a restart)."""
+"""How long a managed write transaction retries transient errors (conflicting writers, a restart)."""
+
+READ_RETRY_S = 1.0
+"""How long a read retries: once, a second later (a stale pooled connection, a server that just
+restarted). Reads do not conflict with writers, and a store that is gone should be a 503 within
+a couple of seconds, not after the 15 s writes may take."""
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -47,9 +52,21 @@ _IN_TRANSACTIONS = re.compile(r"\bIN\s+(?:\S+\s+CONCURRENT\s+)?TRANSACTIONS\b", 
 _LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*")
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None), bytes})
+
+
 def plain(value: Any) -> Any:
     """A driver value as plain Python: temporal types to ``datetime``, nodes and relationships
     to their property dicts, paths to ``{"nodes": [...], "relationships": [...]}``."""
+    # Exact type checks first: this runs on every value of every row, and rows of scalars,
+    # lists and maps are most of what comes back (isinstance chains cost more than decoding).
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is list:
+        return [item if type(item) in _AS_IS else plain(item) for item in value]
+    if kind is dict:
+        return {key: item if type(item) in _AS_IS else plain(item) for key, item in value.items()}
     if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
         return value.to_native()
     if isinstance(value, neo4j.time.Duration):
@@ -71,7 +88,7 @@ def run(tx: neo4j.ManagedTransaction, name: str, /, **params: Any) -> list[dict]
     if needs_autocommit(text):
         raise StoreError(f"query {name!r} uses CALL {{...}} IN TRANSACTIONS, which Neo4j refuses inside a transaction", {"name": name})
     result = tx.run(text, params)
-    return [plain(dict(record.items())) for record in result]
+    return [plain(dict(zip(record.keys(), record.values()))) for record in result]
 
 
 def writes(text: str) -> bool:
@@ -143,7 +160,7 @@ class GraphStore:
 
     # -- statements ----------------------------------------------------------------------------
 
-    def _session(self) -> neo4j.Session:
+    def _session(self, **config: Any) -> neo4j.Session:
         """A session on our database. An embedded server that died (kill -9) since the last call
         is noticed here (its pid is gone) and restarted on the same data before going on; one
         stopped on purpose (its state file removed) stays stopped."""
@@ -158,11 +175,11 @@ class GraphStore:
                     self.driver.close()
                     self.server = embedded.ensure_running(self.settings.home, self.database)
                     self._connect()
-        return self.driver.session(database=self.database)
+        return self.driver.session(database=self.database, **config)
 
     def read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         """Run ``work`` in one managed read transaction."""
-        with self._session() as session, _translate_errors(self.uri):
+        with self._session(max_transaction_retry_time=READ_RETRY_S) as session, _translate_errors(self.uri):
             return session.execute_read(work)
 
     def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:

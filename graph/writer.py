@@ -412,6 +412,19 @@ class _Rows:
             run(tx, "merge_same_story", rows=self.same_story)
         if self.versions:
             run(tx, "merge_new_versions", rows=self.versions)
+        if self.articles:
+            run(tx, "mark_articles_stored", digest=articles_digest(row["id"] for row in self.articles),
+                modulus=DIGEST_MODULUS)
+
+
+DIGEST_MODULUS = 2**61 - 1
+"""The store's digest of stored articles is a sum of id hashes modulo this prime (fits Cypher's
+64-bit integers while adding)."""
+
+
+def articles_digest(article_ids: Iterable[str]) -> int:
+    """What storing these articles adds to the store's digest (``mark_articles_stored``)."""
+    return sum(int.from_bytes(hashlib.sha256(i.encode()).digest()[:8], "big") % DIGEST_MODULUS for i in article_ids) % DIGEST_MODULUS
 
 
 def _write_in_tx(tx, graphs: list[ArticleGraph], signatures: list[MinHash], index: StoryIndex) -> list[WriteResult]:

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import time
 import warnings
 
 import pytest
@@ -104,6 +105,35 @@ def test_ingest_a_batch_and_plain_text(client):
     assert detail["published"] == "2024-10-22"
 
 
+def test_claims_stored_by_another_process_are_listed_at_once(client, write_store, nlp):
+    """GET /claims keeps the claims' order and filter fields in memory (api/claim_index.py); an
+    ingest through a connection of its own, as another process makes, shows in the next request."""
+    from graph.model import Article
+    from ingest.ingest_cli import ingest_articles
+    from ingest.readers import article_id
+
+    def kirby_claims() -> dict:
+        return client.get("/claims", params={"speaker": "Kirby", "order": "desc", "limit": 200}).json()
+
+    before = kirby_claims()
+    text = ("White House spokesman John Kirby said on Wednesday that at least 3,000 North Korean soldiers "
+            "had arrived in eastern Russia.")
+    other = GraphStore.open(write_store.settings)
+    try:
+        article = Article(id=article_id(text), title="Kirby on troop numbers", text=text, published="2024-10-23", outlet="Other Process Wire")
+        summary = ingest_articles(other, [article], n_process=1, nlp=nlp)
+        assert summary.new == 1
+    finally:
+        other.close()
+    after = kirby_claims()
+    assert after["total"] == before["total"] + 1
+    newest = after["items"][0]
+    assert newest["article"]["id"] == article.id and "3,000" in newest["content"]["text"]
+    assert [c["id"] for c in after["items"][1:]] == [c["id"] for c in before["items"]]
+    troops = client.get("/claims", params={"about": "troops", "min_value": 2999, "max_value": 3001}).json()
+    assert article.id in {c["article"]["id"] for c in troops["items"]}
+
+
 @pytest.mark.parametrize("body, reason", [
     ({"title": "no text"}, "text"),
     ({"title": "x", "text": "y", "colour": "red"}, "colour"),
@@ -174,7 +204,12 @@ def test_store_dying_under_the_app_is_503(tmp_path):
             server = embedded.read_state(home)
             os.kill(server.pid, signal.SIGKILL)  # the server crashes
             embedded_store.close()
-            for url in ("/claims", "/health", "/entities/state:russia"):
+            started = time.monotonic()
+            first = error_of(app_client.get("/claims"), 503)
+            # Not after the driver's 15 s of retries (the retry budget of reads is graph.store.READ_RETRY_S).
+            assert time.monotonic() - started < 8
+            assert first["code"] == "NG100" and embedded_store.uri in first["message"]
+            for url in ("/health", "/entities/state:russia"):
                 error = error_of(app_client.get(url), 503)
                 assert error["code"] == "NG100" and embedded_store.uri in error["message"]
     finally:
