@@ -41,6 +41,7 @@ from graph import embedded
 ROOT = Path(__file__).resolve().parents[1]
 BBC = ROOT.parent / "shared" / "data" / "bbc_news"
 SAMPLES = ROOT / "ingest" / "samples"
+ENDPOINTS = ("/claims", "/subgraph?depth=2", "/entities?q=")
 
 
 def cpu_ms(pid: int) -> float:
@@ -190,6 +191,7 @@ def main() -> int:
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose API to serve (default: this one)")
     parser.add_argument("--python", default=sys.executable, help="interpreter to serve it with")
     parser.add_argument("--cold-starts", type=int, default=0, help="also time the first /claims of this many fresh servers")
+    parser.add_argument("--endpoints", nargs="+", choices=ENDPOINTS, default=list(ENDPOINTS), help="time only these endpoints")
     args = parser.parse_args()
 
     if args.ingest:
@@ -202,7 +204,8 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     server = start_server(args.home, port, args.code, args.python)
     try:
-        lists = request_lists(base, args.requests)
+        lists = {endpoint: urls for endpoint, urls in request_lists(base, args.requests).items()
+                 if endpoint in args.endpoints}
         with httpx.Client(base_url=base, timeout=120) as client:
             for urls in lists.values():
                 for url in urls[: args.warmup]:
