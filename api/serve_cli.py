@@ -19,6 +19,8 @@ def register(subparsers) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--workers", type=_positive, default=1,
+                       help="API processes sharing the port (default 1); each holds its own driver and claim index")
     serve.set_defaults(handler=_serve)
 
     who = subparsers.add_parser("who-said", help="who said what: claims with speaker, number, date, outlet and quote")
@@ -51,12 +53,24 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level=args.log_level)
+    if args.workers == 1:
+        uvicorn.run(create_app(), host=args.host, port=args.port, log_level=args.log_level)
+        return 0
+    # Worker processes build the app themselves (from the environment); the first to open the
+    # embedded store starts it, the others wait on its lock and find it running.
+    uvicorn.run("api.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+                log_level=args.log_level)
     return 0
 
 

@@ -45,9 +45,17 @@ ENDPOINTS = ("/claims", "/subgraph?depth=2", "/entities?q=")
 
 
 def cpu_ms(pid: int) -> float:
-    """User plus system CPU time of a process so far, in ms (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    """User plus system CPU time of a process and its live children so far, in ms (Linux
+    /proc; the children are the API's worker processes with ``--workers``)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def free_port() -> int:
@@ -56,11 +64,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path, port: int, code: Path = ROOT, python: str = sys.executable) -> subprocess.Popen:
+def start_server(home: Path, port: int, code: Path = ROOT, python: str = sys.executable, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "NEWSGRAPH_HOME": str(home)}
     env.pop("NEO4J_URI", None)
     server = subprocess.Popen(
-        [python, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"],
+        [python, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning",
+         *(["--workers", str(workers)] if workers > 1 else [])],
         cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 120
@@ -191,6 +200,7 @@ def main() -> int:
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose API to serve (default: this one)")
     parser.add_argument("--python", default=sys.executable, help="interpreter to serve it with")
     parser.add_argument("--cold-starts", type=int, default=0, help="also time the first /claims of this many fresh servers")
+    parser.add_argument("--workers", type=int, default=1, help="API worker processes (newsgraph serve --workers)")
     parser.add_argument("--endpoints", nargs="+", choices=ENDPOINTS, default=list(ENDPOINTS), help="time only these endpoints")
     args = parser.parse_args()
 
@@ -202,7 +212,7 @@ def main() -> int:
     before_load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(args.home, port, args.code, args.python)
+    server = start_server(args.home, port, args.code, args.python, args.workers)
     try:
         lists = {endpoint: urls for endpoint, urls in request_lists(base, args.requests).items()
                  if endpoint in args.endpoints}

@@ -134,6 +134,38 @@ def test_claims_stored_by_another_process_are_listed_at_once(client, write_store
     assert article.id in {c["article"]["id"] for c in troops["items"]}
 
 
+def test_rows_listed_before_an_ingest_show_what_it_links_to_them(client, write_store, nlp):
+    """The index also holds each claim's row as sent (api/claim_index.py): rows already listed
+    must show the stance links a later ingest (by another connection) makes to them."""
+    from graph.model import Article
+    from ingest.ingest_cli import ingest_articles
+    from ingest.readers import article_id
+
+    def rows() -> dict[str, dict]:
+        return {c["id"]: c for c in client.get("/claims", params={"about": "troops", "limit": 200}).json()["items"]}
+
+    first = ("South Korea's spy agency said on Monday that North Korea had sent 12,000 troops to Russia "
+             "to fight in the war against Ukraine.")
+    second = ("Ukraine's defence intelligence agency said on Tuesday that North Korea had sent 2,000 troops "
+              "to Russia to fight in the war against Ukraine.")
+    other = GraphStore.open(write_store.settings)
+    try:
+        ingest_articles(other, [Article(id=article_id(first), title="Seoul on troops", text=first,
+                                        published="2024-11-04", outlet="Seoul Wire")], n_process=1, nlp=nlp)
+        before = rows()
+        ingest_articles(other, [Article(id=article_id(second), title="Kyiv on troops", text=second,
+                                        published="2024-11-05", outlet="Kyiv Wire")], n_process=1, nlp=nlp)
+    finally:
+        other.close()
+    after = rows()
+    [new] = [c for i, c in after.items() if i not in before]
+    linked = new["conflicts_with"] + new["corroborated_by"]
+    assert linked, new
+    for claim_id in linked:
+        assert new["id"] not in before[claim_id]["conflicts_with"] + before[claim_id]["corroborated_by"]
+        assert new["id"] in after[claim_id]["conflicts_with"] + after[claim_id]["corroborated_by"]
+
+
 @pytest.mark.parametrize("body, reason", [
     ({"title": "no text"}, "text"),
     ({"title": "x", "text": "y", "colour": "red"}, "colour"),
