@@ -23,6 +23,7 @@ never match a condition on them, and the order is Neo4j's (published, article, p
 missing values last, and first when descending)."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 import threading
@@ -109,6 +110,11 @@ class ClaimIndex:
         self._by_speaker_id: dict[str, list[int]] = defaultdict(list)
         self._by_speaker_text: dict[str, list[int]] = defaultdict(list)
         self._troops: list[int] = []
+        self._quantified: list[int] = []
+        self._timed: list[int] = []
+        """Claims with a quantity that has a target time."""
+        self._published = [c.published for c in claims if c.published is not None]
+        """Publication dates of the dated claims, which come first in the order."""
         for position, claim in enumerate(claims):
             if claim.kind is not None:
                 self._by_kind[claim.kind].append(position)
@@ -121,6 +127,10 @@ class ClaimIndex:
             self._by_speaker_text[claim.speaker_text].append(position)
             if claim.troops:
                 self._troops.append(position)
+            if claim.quantities:
+                self._quantified.append(position)
+            if any(q.time_start is not None for q in claim.quantities):
+                self._timed.append(position)
 
     @classmethod
     def load(cls, store: GraphStore, digest: int | None) -> "ClaimIndex":
@@ -202,7 +212,20 @@ class ClaimIndex:
         if query.speaker_ids is not None:
             by_text = (ps for text, ps in self._by_speaker_text.items() if query.speaker_text is not None and query.speaker_text in text)
             options.append((_union([*(self._by_speaker_id.get(i, []) for i in query.speaker_ids), *by_text]), {"speaker"}))
+        if query.min_value is not None or query.max_value is not None:
+            options.append((self._quantified, set()))
+        if query.since is not None or query.until is not None:
+            options.append((self._dated(query), {"dates"}))
         return min(options, key=lambda option: len(option[0]))
+
+    def _dated(self, query: ClaimQuery) -> list[int]:
+        """Positions of the claims meeting the date condition: those published in the range (a
+        stretch of the order, found by bisection) and those with a target time in it."""
+        start = bisect.bisect_left(self._published, query.since) if query.since is not None else 0
+        end = bisect.bisect_right(self._published, query.until) if query.until is not None else len(self._published)
+        dates = _tests(ClaimQuery(since=query.since, until=query.until, include_duplicates=True))["dates"]
+        targeted = [p for p in self._timed if not start <= p < end and dates(self.claims[p])]
+        return sorted([*range(start, end), *targeted]) if targeted else list(range(start, end))
 
 
 def _union(lists) -> list[int]:
@@ -263,7 +286,7 @@ def claim_index(store: GraphStore, render: RenderRows) -> ClaimIndex:
     stored articles changed since it was built (then rebuilt once, while concurrent requests wait
     for it, and its rows warmed up in the background with ``render``). The digest is read before
     the claims, so an index is never older than its digest."""
-    digest = store.query("api_store_digest")[0]["digest"]
+    digest = store.query_once("api_store_digest")[0]["digest"]
     index = _indexes.get(store)
     if index is not None and index.digest == digest:
         return index

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import secrets
+import select
 import signal
 import socket
 import subprocess
@@ -158,6 +159,34 @@ def pid_is_server(pid: int, home: Path | None = None) -> bool:
     if state in ("Z", "X") or SERVER_MODULE.encode() not in arguments:
         return False
     return home is None or str(home).encode() in arguments
+
+
+class ServerWatch:
+    """Whether a server process, found to be the home's server once, is still alive: a poll of
+    its pidfd (readable once the process has exited, and never about another process that
+    reuses the pid), where :func:`pid_is_server` reads /proc twice. The store asks before every
+    session, so the check must cost next to nothing."""
+
+    def __init__(self, pid: int, home: Path):
+        self._fd: int | None = None
+        with contextlib.suppress(OSError):
+            fd = os.pidfd_open(pid)
+            if pid_is_server(pid, home):
+                self._fd = fd
+            else:
+                os.close(fd)
+
+    def alive(self) -> bool:
+        if self._fd is None:
+            return False
+        poll = select.poll()  # one per call: a poll object refuses concurrent use by threads
+        poll.register(self._fd, select.POLLIN)
+        return not poll.poll(0)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def port_answers(port: int, timeout: float = 1.0) -> bool:

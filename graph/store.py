@@ -82,13 +82,19 @@ def plain(value: Any) -> Any:
     return value
 
 
-def run(tx: neo4j.ManagedTransaction, name: str, /, **params: Any) -> list[dict]:
-    """Run the named query inside ``tx``; rows as plain dicts."""
+def run(tx: neo4j.ManagedTransaction | neo4j.Session, name: str, /, **params: Any) -> list[dict]:
+    """Run the named query inside ``tx`` (or as an auto-commit statement of a session); rows as
+    plain dicts."""
     text = queries.load(name)
     if needs_autocommit(text):
         raise StoreError(f"query {name!r} uses CALL {{...}} IN TRANSACTIONS, which Neo4j refuses inside a transaction", {"name": name})
     result = tx.run(text, params)
     return [plain(dict(zip(record.keys(), record.values()))) for record in result]
+
+
+def _refuse_writes(name: str) -> None:
+    if writes(queries.load(name)):
+        raise StoreError(f"query {name!r} writes; run it with execute()", {"name": name})
 
 
 def writes(text: str) -> bool:
@@ -132,6 +138,7 @@ class GraphStore:
         return cls(settings, server)
 
     def _connect(self) -> None:
+        self._watch = embedded.ServerWatch(self.server.pid, self._home) if self.server is not None else None
         if self.server is not None:
             uri, user, password = self.server.uri, "root", embedded.root_password(self.settings.home)
             http_url = self.server.http_url
@@ -151,6 +158,8 @@ class GraphStore:
 
     def close(self) -> None:
         self.driver.close()
+        if self._watch is not None:
+            self._watch.close()
 
     def __enter__(self) -> "GraphStore":
         return self
@@ -164,7 +173,7 @@ class GraphStore:
         """A session on our database. An embedded server that died (kill -9) since the last call
         is noticed here (its pid is gone) and restarted on the same data before going on; one
         stopped on purpose (its state file removed) stays stopped."""
-        if self.server is not None and not embedded.pid_is_server(self.server.pid, self._home):
+        if self._watch is not None and not self._watch.alive():
             with self._reconnecting:
                 if not embedded.pid_is_server(self.server.pid, self._home):
                     if embedded.read_state(self.settings.home) is None:
@@ -173,6 +182,7 @@ class GraphStore:
                             {"home": str(self.settings.home), "uri": self.uri},
                         )
                     self.driver.close()
+                    self._watch.close()
                     self.server = embedded.ensure_running(self.settings.home, self.database)
                     self._connect()
         return self.driver.session(database=self.database, **config)
@@ -190,9 +200,17 @@ class GraphStore:
     def query(self, name: str, /, **params: Any) -> list[dict]:
         """Run a named read query. ArcadeDB does not enforce read mode, so a statement with a
         write clause is refused here for every server alike."""
-        if writes(queries.load(name)):
-            raise StoreError(f"query {name!r} writes; run it with execute()", {"name": name})
+        _refuse_writes(name)
         return self.read(lambda tx: run(tx, name, **params))
+
+    def query_once(self, name: str, /, **params: Any) -> list[dict]:
+        """A named read query as one auto-commit statement, not retried: one round trip to the
+        server where a transaction takes three (begin, run and pull, commit). For the small
+        lookup every API request makes first (the store digest), where the round trips were
+        most of its cost."""
+        _refuse_writes(name)
+        with self._session(default_access_mode=neo4j.READ_ACCESS) as session, _translate_errors(self.uri):
+            return run(session, name, **params)
 
     def execute(self, name: str, /, **params: Any) -> list[dict]:
         """Run a named write query in its own transaction."""
