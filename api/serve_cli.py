@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import socket
 import sys
 from typing import Any
 
@@ -67,11 +68,25 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers == 1:
         uvicorn.run(create_app(), host=args.host, port=args.port, log_level=args.log_level)
         return 0
+    from uvicorn.supervisors import Multiprocess
+
     # Worker processes build the app themselves (from the environment); the first to open the
     # embedded store starts it, the others wait on its lock and find it running.
-    uvicorn.run("api.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
-                log_level=args.log_level)
+    config = uvicorn.Config("api.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+                            log_level=args.log_level)
+    Multiprocess(config, sockets=[tcp_listener(config)]).run()
     return 0
+
+
+def tcp_listener(config) -> socket.socket:
+    """The socket uvicorn binds for its workers, marked as TCP. uvicorn leaves its protocol 0,
+    and asyncio sets TCP_NODELAY on accepted connections only when the listener says TCP: without
+    it every keep-alive response after the first waits some 40 ms for the client's delayed ACK
+    (uvicorn issue 3149; one process, bound by asyncio itself, is not affected)."""
+    bound = config.bind_socket()
+    listener = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach())
+    listener.set_inheritable(True)
+    return listener
 
 
 def _open_store():

@@ -67,18 +67,35 @@ def test_subgraph_json(store_env, capsys):
     assert code == 0 and out.split()[1] == "nodes,"
 
 
+def test_the_workers_listener_is_marked_tcp():
+    """Accepted connections get TCP_NODELAY only from a listener that says it is TCP (see
+    api.serve_cli.tcp_listener)."""
+    import uvicorn
+
+    from api.serve_cli import tcp_listener
+
+    with tcp_listener(uvicorn.Config("api.app:create_app", host="127.0.0.1", port=0, workers=2)) as listener:
+        assert listener.proto == socket.IPPROTO_TCP and listener.getsockname()[0] == "127.0.0.1"
+        listener.listen()
+        with socket.create_connection(listener.getsockname()) as client:
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.proto == socket.IPPROTO_TCP
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def test_serve_runs_uvicorn_on_loopback(store_env):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_runs_uvicorn_on_loopback(store_env, workers):
     port = _free_port()
     env = {**os.environ, "NEWSGRAPH_HOME": str(store_env.settings.home), "NEO4J_DATABASE": store_env.database}
     env.pop("NEO4J_URI", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning", "--workers", str(workers)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
@@ -92,8 +109,10 @@ def test_serve_runs_uvicorn_on_loopback(store_env):
                 assert time.monotonic() < deadline, "newsgraph serve did not answer within 60 s"
                 time.sleep(0.3)
         assert response.status_code == 200 and response.json()["status"] == "ok"
-        claims = httpx.get(f"http://127.0.0.1:{port}/claims", params={"limit": 2}, timeout=10).json()
-        assert len(claims["items"]) == 2
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            for _ in range(2 * workers):  # several requests, so that every worker answers one
+                claims = client.get("/claims", params={"limit": 2}).json()
+                assert len(claims["items"]) == 2
     finally:
         server.terminate()
         server.wait(timeout=30)
