@@ -73,7 +73,7 @@ def register(subparsers) -> None:
 def check_arguments(args: argparse.Namespace) -> None:
     """The checks GET /subgraph makes on its query parameters, for the same values here."""
     from api.deps import MAX_DEPTH, MAX_SUBGRAPH_NODES
-    from api.reads import SUBGRAPH_EDGE_TYPES
+    from api.graph_index import SUBGRAPH_EDGE_TYPES
     from graph.model import ENTITY_TYPES
 
     if args.depth > MAX_DEPTH:

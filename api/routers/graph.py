@@ -1,11 +1,13 @@
 """GET /subgraph, GET /paths, GET /timeline: the graph around and between entities."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from api import reads
+from api.graph_index import SUBGRAPH_EDGE_TYPES
 from api.deps import MAX_DEPTH, MAX_HOPS, MAX_SUBGRAPH_NODES, StoreDep
 from api.routers.params import DEFAULT_LIMIT, check_dates, EntityRefParam, Limit, Offset, Since, Until
 from api.schemas import Page, PathsOut, TimelineItem
@@ -14,13 +16,19 @@ from graph.model import ENTITY_TYPES, Subgraph
 
 router = APIRouter(tags=["graph"])
 
-EdgeType = Literal[reads.SUBGRAPH_EDGE_TYPES]  # type: ignore[valid-type]
+EdgeType = Literal[SUBGRAPH_EDGE_TYPES]  # type: ignore[valid-type]
 NodeType = Literal[(*ENTITY_TYPES, "Claim")]  # type: ignore[valid-type]
 
 
-@router.get("/subgraph", response_model=Subgraph, summary="The graph around one or more entities")
-def subgraph(
-    store: StoreDep,
+@dataclass(frozen=True)
+class SubgraphParams:
+    centers: list[str]
+    depth: int
+    limit: int
+    filters: reads.SubgraphFilters
+
+
+def subgraph_params(
     center: Annotated[list[str], Query(min_length=1, max_length=10, description="entity ids or names (repeat for several)")],
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="hops from the centers; a claim node is a hop")] = 1,
     rel_types: Annotated[list[EdgeType] | None, Query(description="edge types to follow (default all)")] = None,
@@ -30,7 +38,8 @@ def subgraph(
     source: Annotated[str | None, Query(min_length=1, max_length=200, description="only evidence from this outlet")] = None,
     min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_SUBGRAPH_NODES, description=f"at most this many nodes (<= {MAX_SUBGRAPH_NODES})")] = 200,
-) -> Subgraph:
+) -> SubgraphParams:
+    """The query parameters of ``GET /subgraph`` (and ``GET /view``), checked."""
     check_dates(since, until)
     for ref in center:
         if not ref.strip() or len(ref) > 200:
@@ -38,7 +47,23 @@ def subgraph(
     filters = reads.SubgraphFilters(
         rel_types=rel_types, node_types=node_types, since=since, until=until, source=source, min_confidence=min_confidence,
     )
-    return reads.subgraph(store, center, depth=depth, limit=limit, filters=filters)
+    return SubgraphParams(centers=center, depth=depth, limit=limit, filters=filters)
+
+
+SubgraphParamsDep = Annotated[SubgraphParams, Depends(subgraph_params)]
+
+
+@router.get("/subgraph", response_model=Subgraph, summary="The graph around one or more entities")
+def subgraph(store: StoreDep, params: SubgraphParamsDep) -> Response:
+    # The JSON is assembled from pieces serialised once (api/graph_index.py); response_model
+    # still documents it.
+    return Response(reads.subgraph_json(store, params.centers, depth=params.depth, limit=params.limit, filters=params.filters),
+                    media_type="application/json")
+
+
+def subgraph_model(store: StoreDep, params: SubgraphParamsDep) -> Subgraph:
+    """The subgraph of the request as a model (for ``GET /view``)."""
+    return reads.subgraph(store, params.centers, depth=params.depth, limit=params.limit, filters=params.filters)
 
 
 @router.get("/paths", response_model=PathsOut, summary="Shortest paths between two entities")
