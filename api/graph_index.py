@@ -66,17 +66,38 @@ def claim_label(row: dict) -> str:
     return f"{speaker} {verb}: {what}"
 
 
-@dataclass(slots=True)
 class _Node:
-    is_claim: bool
-    type: str | None
-    """'Claim', or the entity's type: what ``node_types`` filters on."""
-    json: str
-    """The node as the answer shows it (a GraphNode)."""
-    article_id: str | None = None
-    confidence: float | None = None
-    sentence: str | None = None
-    """A claim's sentence, shown as the evidence of its edges."""
+    """An entity or claim; its JSON (a GraphNode) is made the first time an answer shows it."""
+
+    __slots__ = ("id", "is_claim", "type", "article_id", "confidence", "sentence", "_row", "_json")
+
+    def __init__(self, row: dict, is_claim: bool, article: dict | None = None):
+        self.id: str = row["id"]
+        self.is_claim = is_claim
+        self.type: str | None = "Claim" if is_claim else row.get("type")
+        """What ``node_types`` filters on."""
+        self.article_id: str | None = row.get("article_id") if is_claim else None
+        self.confidence: float | None = row.get("confidence") if is_claim else None
+        self.sentence: str | None = row.pop("sentence_text", None)
+        """A claim's sentence, shown as the evidence of its edges."""
+        if is_claim:
+            row.pop("sentence", None)
+            row.update(article_title=(article or {}).get("title"), outlet=(article or {}).get("outlet"))
+        self._row: dict | None = row
+        self._json: str | None = None
+
+    @property
+    def json(self) -> str:
+        if self._json is None:
+            row = self._row or {}
+            if self.is_claim:
+                props = {k: jsonable(v) for k, v in row.items() if k != "id" and v not in (None, [])}
+                node = {"id": self.id, "label": claim_label(row), "type": "Claim", "properties": props}
+            else:
+                props = {k: jsonable(v) for k, v in row.items() if k not in {"id", "name", "type"} and v not in (None, [])}
+                node = {"id": self.id, "label": row.get("name") or self.id, "type": row.get("type") or "Entity", "properties": props}
+            self._json = _dumps(node)
+        return self._json
 
 
 @dataclass(slots=True)
@@ -92,20 +113,53 @@ class _Evidence:
     """The edge's properties (without ``evidence_count``) when this entry is the one shown."""
 
 
-@dataclass(slots=True)
-class _HalfEdge:
-    """A stored relationship seen from one end."""
+class _Edge:
+    """One edge of an answer: the stored relationships of one type from one node to another
+    (one per article and sentence). Walked from either end, it shows the same evidence, except
+    between two claims: there evidence comes from the article of the claim walked from."""
 
-    edge: str
-    """The answer's edge id: parallel relationships of one type between two nodes are one edge."""
-    head: str
-    """The edge's JSON up to its properties."""
-    type: str
-    other_type: str | None
-    article_id: str | None
-    """Where the evidence comes from (the claim's article for claim edges without their own)."""
-    confidence: float | None
-    evidence: _Evidence
+    __slots__ = ("id", "type", "source", "target", "relationships", "by_side", "_json")
+
+    def __init__(self, edge_id: str, edge_type: str, source: _Node, target: _Node):
+        self.id, self.type, self.source, self.target = edge_id, edge_type, source, target
+        self.relationships: list[dict] = []
+        self.by_side = source.is_claim and target.is_claim
+        self._json: dict[str, str] = {}
+
+    def side(self, walked_from: str) -> str:
+        return walked_from if self.by_side else ""
+
+    def json(self, index: "GraphIndex", side: str) -> str:
+        """The edge with all its evidence, as walked from ``side`` (:meth:`side`)."""
+        found = self._json.get(side)
+        if found is None:
+            entries: dict[str, _Evidence] = {}
+            for rel in self.relationships:
+                evidence = index.evidence(self, rel, side)
+                entries.setdefault(evidence.key, evidence)
+            found = self._json[side] = self.render(list(entries.values()))
+        return found
+
+    def render(self, entries: list[_Evidence]) -> str:
+        entries.sort(key=lambda e: e.order)
+        shown = max(reversed(entries), key=lambda e: e.confidence)
+        return "".join([
+            '{"id":', _dumps(self.id), ',"source":', _dumps(self.source.id), ',"target":', _dumps(self.target.id),
+            ',"type":', _dumps(self.type), ',"properties":{', shown.properties, "," if shown.properties else "",
+            f'"evidence_count":{len(entries)}}},"evidence":[', ",".join(e.json for e in entries), "]}",
+        ])
+
+
+class _Link:
+    """What leads from one node to a neighbour: the edges (either direction) and, per stored
+    relationship, what the confidence and article filters look at."""
+
+    __slots__ = ("edges", "relationships")
+
+    def __init__(self):
+        self.edges: list[_Edge] = []
+        self.relationships: list[tuple[_Edge, dict, str | None, float | None]] = []
+        """(edge, relationship, article the evidence comes from, confidence)."""
 
 
 @dataclass(frozen=True)
@@ -123,8 +177,10 @@ class SubgraphQuery:
     articles: frozenset[str] | None = None
 
     @property
-    def filtered(self) -> bool:
-        return any(f is not None for f in (self.rel_types, self.node_types, self.min_confidence, self.articles))
+    def per_relationship(self) -> bool:
+        """Whether a filter keeps some stored relationships of an edge and not others (then the
+        edge's evidence is assembled for the request)."""
+        return self.min_confidence is not None or self.articles is not None
 
 
 class GraphIndex:
@@ -134,21 +190,37 @@ class GraphIndex:
                  articles: list[dict]):
         self.digest = digest
         self.articles = {a["id"]: a for a in articles}
-        self.nodes: dict[str, _Node] = {}
-        for row in entities:
-            props = {k: jsonable(v) for k, v in row.items() if k not in {"id", "name", "type"} and v not in (None, [])}
-            node = {"id": row["id"], "label": row.get("name") or row["id"], "type": row.get("type") or "Entity", "properties": props}
-            self.nodes[row["id"]] = _Node(is_claim=False, type=row.get("type"), json=_dumps(node))
+        self.nodes: dict[str, _Node] = {row["id"]: _Node(row, False) for row in entities}
         for row in claims:
-            sentence = row.pop("sentence_text")
-            row.pop("sentence")
-            props = {k: jsonable(v) for k, v in row.items() if k != "id" and v not in (None, [])}
-            node = {"id": row["id"], "label": claim_label(row), "type": "Claim", "properties": props}
-            self.nodes[row["id"]] = _Node(is_claim=True, type="Claim", json=_dumps(node), article_id=row.get("article_id"),
-                                          confidence=row.get("confidence"), sentence=sentence)
-        self.adjacency: dict[str, dict[str, list[_HalfEdge]]] = {}
+            self.nodes[row["id"]] = _Node(row, True, self.articles.get(row.get("article_id")))
+        self.links: dict[str, dict[str, _Link]] = {}
+        edges: dict[str, _Edge] = {}
         for rel in relationships:
-            self._add(rel)
+            source, target = self.nodes.get(rel["source"]), self.nodes.get(rel["target"])
+            if source is None or target is None:
+                continue  # a duplicate claim (never walked) or a node stored after the nodes were read
+            edge_id = f"{rel['type']}:{source.id}->{target.id}"
+            edge = edges.get(edge_id)
+            if edge is None:
+                edge = edges[edge_id] = _Edge(edge_id, rel["type"], source, target)
+            edge.relationships.append(rel)
+            props = rel["props"] = rel["props"] or {}
+            for node, other in ((source, target), (target, source)):
+                link = self.links.setdefault(node.id, {}).get(other.id)
+                if link is None:
+                    link = self.links[node.id][other.id] = _Link()
+                if not link.edges or link.edges[-1] is not edge and edge not in link.edges:
+                    link.edges.append(edge)
+                if node.is_claim:
+                    article_id, confidence = node.article_id, None
+                else:
+                    claim = other if other.is_claim else None
+                    article_id = props["article_id"] if props.get("article_id") is not None else (claim.article_id if claim else None)
+                    confidence = props["confidence"] if props.get("confidence") is not None else (claim.confidence if claim else None)
+                link.relationships.append((edge, rel, article_id, confidence))
+                if node is other:
+                    break  # a loop is one edge of its node
+        self.neighbours = {node: frozenset(links) for node, links in self.links.items()}
 
     @classmethod
     def load(cls, store: GraphStore, digest: int | None) -> "GraphIndex":
@@ -162,36 +234,20 @@ class GraphIndex:
 
         return cls(digest, *store.read(read))
 
-    def _add(self, rel: dict) -> None:
-        source, target = self.nodes.get(rel["source"]), self.nodes.get(rel["target"])
-        if source is None or target is None:
-            return  # a duplicate claim (never walked) or a node stored after the nodes were read
-        edge = f"{rel['type']}:{rel['source']}->{rel['target']}"
-        head = (f'{{"id":{_dumps(edge)},"source":{_dumps(rel["source"])},"target":{_dumps(rel["target"])},'
-                f'"type":{_dumps(rel["type"])},"properties":{{')
-        props = rel["props"] or {}
-        evidence = None
-        for end, node, other_id, other in ((rel["source"], source, rel["target"], target),
-                                          (rel["target"], target, rel["source"], source)):
-            if node.is_claim:
-                # Seen from a claim, evidence comes from that claim's article and sentence.
-                article_id, confidence, claim = node.article_id, None, node
-            else:
-                claim = other if other.is_claim else None
-                article_id = props.get("article_id") if props.get("article_id") is not None else (claim.article_id if claim else None)
-                confidence = props.get("confidence") if props.get("confidence") is not None else (claim.confidence if claim else None)
-            if evidence is None or (source.is_claim and target.is_claim):
-                evidence = self._evidence(rel, article_id or props.get("article_id"), claim)
-            half = _HalfEdge(edge=edge, head=head, type=rel["type"], other_type=other.type, article_id=article_id,
-                             confidence=confidence, evidence=evidence)
-            self.adjacency.setdefault(end, {}).setdefault(other_id, []).append(half)
-            if end == other_id:
-                break  # a loop is one edge of its node
-
-    def _evidence(self, rel: dict, article_id: str | None, claim: _Node | None) -> _Evidence:
-        props = rel["props"] or {}
+    def evidence(self, edge: _Edge, rel: dict, side: str) -> _Evidence:
+        """The evidence entry of one stored relationship of ``edge`` walked from ``side``:
+        its sentence and article, or those of the claim it leads to or from."""
+        props = rel["props"]
+        walked_from = self.nodes[side] if side else edge.source
+        other = edge.target if walked_from is edge.source else edge.source
+        claim = walked_from if walked_from.is_claim else (other if other.is_claim else None)
+        if walked_from.is_claim:
+            article_id = walked_from.article_id or props.get("article_id")
+        else:
+            article_id = props.get("article_id") if props.get("article_id") is not None else (claim.article_id if claim else None)
+        sentence = props.get("evidence_text")
         entry: dict[str, Any] = {"article_id": article_id,
-                                 "sentence": props.get("evidence_text") if props.get("evidence_text") is not None else (claim.sentence if claim else None)}
+                                 "sentence": sentence if sentence is not None else (claim.sentence if claim and article_id else None)}
         for name in _EVIDENCE_PROPERTIES:
             if props.get(name) is not None:
                 entry[name] = props[name]
@@ -207,85 +263,94 @@ class GraphIndex:
 
     # -- the walk ------------------------------------------------------------------------------
 
-    def _passes(self, half: _HalfEdge, query: SubgraphQuery, from_entity: bool) -> bool:
-        if query.rel_types is not None and half.type not in query.rel_types:
-            return False
-        if query.node_types is not None and half.other_type not in query.node_types:
-            return False
-        if from_entity:
-            if query.min_confidence is not None and (half.confidence is None or half.confidence < query.min_confidence):
-                return False
-            if query.articles is not None and half.article_id not in query.articles:
-                return False
-        return True
+    def _kept(self, node: _Node, link: _Link, other: _Node, query: SubgraphQuery) -> list:
+        """What of ``link`` (from ``node`` to ``other``) passes the filters: its edges, or with
+        a per-relationship filter, (edge, relationship) pairs."""
+        if query.node_types is not None and other.type not in query.node_types:
+            return []
+        if not query.per_relationship:
+            if query.rel_types is None:
+                return link.edges
+            return [e for e in link.edges if e.type in query.rel_types]
+        from_entity = not node.is_claim
+        low, articles, types = query.min_confidence, query.articles, query.rel_types
+        return [(edge, rel) for edge, rel, article_id, confidence in link.relationships
+                if (types is None or edge.type in types)
+                and not (from_entity and low is not None and (confidence is None or confidence < low))
+                and not (from_entity and articles is not None and article_id not in articles)]
 
-    def _edges_of(self, node: str, query: SubgraphQuery) -> Iterable[tuple[str, list[_HalfEdge]]]:
-        """The neighbours of ``node`` with the edges that lead there and pass the filters."""
-        neighbours = self.adjacency.get(node, {})
-        if not query.filtered:
-            return neighbours.items()
-        from_entity = not self.nodes[node].is_claim
-        kept = ((other, [h for h in halves if self._passes(h, query, from_entity)]) for other, halves in neighbours.items())
-        return [(other, halves) for other, halves in kept if halves]
-
-    def walk(self, query: SubgraphQuery) -> tuple[list[str], dict[str, tuple[str, dict[str, _Evidence]]], bool]:
+    def walk(self, query: SubgraphQuery) -> tuple[list[str], dict[str, tuple[_Edge, str, dict]], bool]:
         """Breadth first from the centers, ``depth`` hops (a claim node is a hop), at most
         ``limit`` nodes: each level keeps the new nodes reached from the most nodes of its
         frontier, then by the most edges, then by id; the last round only adds the edges among
-        the nodes taken. Returns the node ids in the order taken, the edges (id -> evidence by
-        key, first seen first, with the edge's JSON head) and whether nodes were left out."""
-        taken: dict[str, None] = dict.fromkeys(c for c in query.center_ids[:query.limit] if c in self.nodes)
+        the nodes taken. Returns the node ids in the order taken; the edges by id, each with the
+        node first walked from and (with a per-relationship filter) the relationships kept; and
+        whether nodes were left out."""
+        nodes = self.nodes
+        taken: dict[str, None] = dict.fromkeys(c for c in query.center_ids[:query.limit] if c in nodes)
         truncated = len(query.center_ids) > query.limit
-        edges: dict[str, tuple[str, dict[str, _Evidence]]] = {}
+        edges: dict[str, tuple[_Edge, str, dict]] = {}
+        per_relationship = query.per_relationship
+        unfiltered = query.rel_types is None and query.node_types is None and not per_relationship
 
-        def add(halves: list[_HalfEdge]) -> None:
-            for half in halves:
-                entries = edges.setdefault(half.edge, (half.head, {}))[1]
-                if half.evidence.key not in entries:
-                    entries[half.evidence.key] = half.evidence
+        def add(walked_from: str, kept: list) -> None:
+            if per_relationship:
+                for edge, rel in kept:
+                    found = edges.get(edge.id)
+                    if found is None:
+                        found = edges[edge.id] = (edge, edge.side(walked_from), {})
+                    found[2][id(rel)] = rel
+            else:
+                for edge in kept:
+                    if edge.id not in edges:
+                        edges[edge.id] = (edge, edge.side(walked_from), {})
 
         frontier = list(taken)
         for level in range(query.depth + 1):
             if not frontier:
                 break
-            # Entities first, then claims, each in frontier order: the order the first to reach
-            # an edge between two claims gives its evidence.
-            ordered = [n for n in frontier if not self.nodes[n].is_claim] + [n for n in frontier if self.nodes[n].is_claim]
+            # Entities first, then claims, each in frontier order: the first to reach an edge
+            # between two claims gives its evidence.
+            ordered = [nodes[n] for n in frontier if not nodes[n].is_claim] + [nodes[n] for n in frontier if nodes[n].is_claim]
             room = query.limit - len(taken)
             if level == query.depth or (room <= 0 and truncated):
                 # Only edges among the nodes taken matter now.
+                taken_set = taken.keys()
                 for node in ordered:
-                    neighbours = self.adjacency.get(node, {})
-                    among = (o for o in taken if o in neighbours) if len(taken) < len(neighbours) else (o for o in neighbours if o in taken)
-                    for other in among:
-                        halves = neighbours[other]
-                        if query.filtered:
-                            from_entity = not self.nodes[node].is_claim
-                            halves = [h for h in halves if self._passes(h, query, from_entity)]
-                        add(halves)
+                    links = self.links.get(node.id)
+                    if links is None:
+                        continue
+                    for other in self.neighbours[node.id] & taken_set:
+                        link = links[other]
+                        add(node.id, link.edges if unfiltered else self._kept(node, link, nodes[other], query))
                 if level == query.depth:
                     break
                 frontier = []
                 continue
-            reached: dict[str, list] = {}  # node -> [frontier nodes reaching it, edge count, edges]
+            reached: dict[str, list] = {}  # node -> [frontier nodes reaching it, relationships, what leads there]
             for node in ordered:
-                for other, halves in self._edges_of(node, query):
+                for other, link in (self.links.get(node.id) or {}).items():
+                    kept = link.edges if unfiltered else self._kept(node, link, nodes[other], query)
+                    if not kept:
+                        continue
                     if other in taken:
-                        add(halves)
+                        add(node.id, kept)
                         continue
                     seen = reached.get(other)
                     if seen is None:
-                        seen = reached[other] = [set(), 0, []]
-                    seen[0].add(node)
-                    seen[1] += len(halves)
-                    seen[2].append(halves)
+                        seen = reached[other] = [0, 0, []]
+                    seen[0] += 1
+                    seen[1] += len(kept) if per_relationship else (
+                        len(link.relationships) if unfiltered or query.rel_types is None
+                        else sum(len(e.relationships) for e in kept))
+                    seen[2].append((node.id, kept))
             if len(reached) > room:
                 truncated = True
-            ranked = heapq.nsmallest(max(room, 0), reached, key=lambda n: (-len(reached[n][0]), -reached[n][1], n))
-            for node in ranked:
-                taken[node] = None
-                for halves in reached[node][2]:
-                    add(halves)
+            ranked = heapq.nsmallest(max(room, 0), reached, key=lambda n: (-reached[n][0], -reached[n][1], n))
+            for other in ranked:
+                taken[other] = None
+                for walked_from, kept in reached[other][2]:
+                    add(walked_from, kept)
             frontier = ranked
         return list(taken), edges, truncated
 
@@ -294,19 +359,20 @@ class GraphIndex:
     def subgraph_json(self, query: SubgraphQuery) -> bytes:
         """The subgraph of ``query`` as the JSON of a Subgraph."""
         node_ids, edges, truncated = self.walk(query)
-        parts = ['{"nodes":[', ",".join(self.nodes[n].json for n in node_ids), '],"edges":[']
-        first = True
+        nodes = self.nodes
+        parts = []
         for edge_id in sorted(edges):
-            head, by_key = edges[edge_id]
-            entries = sorted(by_key.values(), key=lambda e: e.order)
-            shown = max(reversed(entries), key=lambda e: e.confidence)
-            if not first:
-                parts.append(",")
-            first = False
-            parts += [head, shown.properties, "," if shown.properties else "",
-                      f'"evidence_count":{len(entries)}}},"evidence":[', ",".join(e.json for e in entries), "]}"]
-        parts.append(f'],"truncated":{"true" if truncated else "false"}}}')
-        return "".join(parts).encode()
+            edge, side, kept = edges[edge_id]
+            if not kept:
+                parts.append(edge.json(self, side))
+            else:
+                entries: dict[str, _Evidence] = {}
+                for rel in kept.values():
+                    evidence = self.evidence(edge, rel, side)
+                    entries.setdefault(evidence.key, evidence)
+                parts.append(edge.render(list(entries.values())))
+        return "".join(['{"nodes":[', ",".join(nodes[n].json for n in node_ids), '],"edges":[', ",".join(parts),
+                        f'],"truncated":{"true" if truncated else "false"}}}']).encode()
 
 
 _indexes: "weakref.WeakKeyDictionary[GraphStore, GraphIndex]" = weakref.WeakKeyDictionary()
