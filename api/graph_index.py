@@ -8,7 +8,7 @@ shows is small next to that: the nodes, edges and evidence of the walkable part 
 outlet and URL of each article and the sentence of each claim. It is loaded once and kept until
 the store changes, as the claim index is (api/claim_index.py): every write transaction that
 stores articles (in any process) updates the store's digest of stored articles, and each request
-first reads that digest (one indexed lookup) and rebuilds the index when it differs; the graph
+first reads that digest (one indexed lookup, in one round trip) and rebuilds the index when it differs; the graph
 changes only with stored articles. A subgraph is then a walk over adjacency lists in memory and
 the answer is assembled from JSON fragments serialised at load time.
 
@@ -383,7 +383,7 @@ def graph_index(store: GraphStore) -> GraphIndex:
     """The graph index of ``store`` as it is now: the one held, unless the store's digest of
     stored articles changed since it was built (then rebuilt once, while concurrent requests wait
     for it). The digest is read before the graph, so an index is never older than its digest."""
-    digest = store.query("api_store_digest")[0]["digest"]
+    digest = store.query_autocommit("api_store_digest")[0]["digest"]
     index = _indexes.get(store)
     if index is not None and index.digest == digest:
         return index

@@ -92,3 +92,12 @@ def test_an_ingest_by_another_process_shows_in_the_next_subgraph(store_factory, 
     assert articles == {first, second}
     assert {n["id"] for n in before["nodes"]} < {n["id"] for n in after["nodes"]}
     assert "person:john-kirby" in {n["id"] for n in after["nodes"]}
+
+
+def test_autocommit_reads_answer_as_managed_reads_and_refuse_writes(ingested_store):
+    from graph.errors import StoreError
+
+    assert ingested_store.query_autocommit("api_store_digest") == ingested_store.query("api_store_digest")
+    assert ingested_store.query_autocommit("api_store_digest")[0]["digest"] is not None
+    with pytest.raises(StoreError, match="store_delete_all.*execute"):
+        ingested_store.query_autocommit("store_delete_all")
