@@ -383,7 +383,7 @@ def graph_index(store: GraphStore) -> GraphIndex:
     """The graph index of ``store`` as it is now: the one held, unless the store's digest of
     stored articles changed since it was built (then rebuilt once, while concurrent requests wait
     for it). The digest is read before the graph, so an index is never older than its digest."""
-    digest = store.query_autocommit("api_store_digest")[0]["digest"]
+    digest = store.query_once("api_store_digest")[0]["digest"]
     index = _indexes.get(store)
     if index is not None and index.digest == digest:
         return index

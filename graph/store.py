@@ -83,7 +83,8 @@ def plain(value: Any) -> Any:
 
 
 def run(tx: neo4j.ManagedTransaction | neo4j.Session, name: str, /, **params: Any) -> list[dict]:
-    """Run the named query inside ``tx`` (or a session's auto-commit transaction); rows as plain dicts."""
+    """Run the named query inside ``tx`` (or as an auto-commit statement of a session); rows as
+    plain dicts."""
     text = queries.load(name)
     if needs_autocommit(text):
         raise StoreError(f"query {name!r} uses CALL {{...}} IN TRANSACTIONS, which Neo4j refuses inside a transaction", {"name": name})
@@ -198,13 +199,13 @@ class GraphStore:
         _refuse_writes(name)
         return self.read(lambda tx: run(tx, name, **params))
 
-    def query_autocommit(self, name: str, /, **params: Any) -> list[dict]:
-        """Run a named read query as one auto-commit statement: one round trip to the server
-        instead of three (begin, run and pull, commit), and no retries. For a small read made
-        on every request (the store's digest, api/graph_index.py): 0.4 ms of client CPU instead
-        of 0.9 ms here."""
+    def query_once(self, name: str, /, **params: Any) -> list[dict]:
+        """A named read query as one auto-commit statement, not retried: one round trip to the
+        server where a transaction takes three (begin, run and pull, commit). For the small
+        lookup every API request makes first (the store digest), where the round trips were
+        most of its cost."""
         _refuse_writes(name)
-        with self._session() as session, _translate_errors(self.uri):
+        with self._session(default_access_mode=neo4j.READ_ACCESS) as session, _translate_errors(self.uri):
             return run(session, name, **params)
 
     def execute(self, name: str, /, **params: Any) -> list[dict]:

@@ -97,7 +97,7 @@ def test_an_ingest_by_another_process_shows_in_the_next_subgraph(store_factory, 
 def test_autocommit_reads_answer_as_managed_reads_and_refuse_writes(ingested_store):
     from graph.errors import StoreError
 
-    assert ingested_store.query_autocommit("api_store_digest") == ingested_store.query("api_store_digest")
-    assert ingested_store.query_autocommit("api_store_digest")[0]["digest"] is not None
+    assert ingested_store.query_once("api_store_digest") == ingested_store.query("api_store_digest")
+    assert ingested_store.query_once("api_store_digest")[0]["digest"] is not None
     with pytest.raises(StoreError, match="store_delete_all.*execute"):
-        ingested_store.query_autocommit("store_delete_all")
+        ingested_store.query_once("store_delete_all")
