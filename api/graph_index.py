@@ -24,6 +24,7 @@ import heapq
 import json
 import threading
 import weakref
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -221,6 +222,7 @@ class GraphIndex:
                 if node is other:
                     break  # a loop is one edge of its node
         self.neighbours = {node: frozenset(links) for node, links in self.links.items()}
+        self._sorted_neighbours: dict[str, list[tuple[int, str]]] = {}
 
     @classmethod
     def load(cls, store: GraphStore, digest: int | None) -> "GraphIndex":
@@ -313,9 +315,9 @@ class GraphIndex:
             # between two claims gives its evidence.
             ordered = [nodes[n] for n in frontier if not nodes[n].is_claim] + [nodes[n] for n in frontier if nodes[n].is_claim]
             room = query.limit - len(taken)
+            taken_set = set(taken)
             if level == query.depth or (room <= 0 and truncated):
                 # Only edges among the nodes taken matter now.
-                taken_set = taken.keys()
                 for node in ordered:
                     links = self.links.get(node.id)
                     if links is None:
@@ -326,6 +328,12 @@ class GraphIndex:
                 if level == query.depth:
                     break
                 frontier = []
+                continue
+            if unfiltered:
+                ranked, more = self._rank_unfiltered(ordered, taken_set, room, add)
+                truncated = truncated or more
+                taken.update(dict.fromkeys(ranked))
+                frontier = ranked
                 continue
             reached: dict[str, list] = {}  # node -> [frontier nodes reaching it, relationships, what leads there]
             for node in ordered:
@@ -354,6 +362,76 @@ class GraphIndex:
             frontier = ranked
         return list(taken), edges, truncated
 
+    def _rank_unfiltered(self, ordered: list[_Node], taken: set[str], room: int, add) -> tuple[list[str], bool]:
+        """One level of :meth:`walk` without filters, mostly in set operations: adds the edges
+        from the frontier ``ordered`` to the nodes ``taken``, ranks the new nodes it reaches and
+        adds the edges to the ``room`` best. Returns those and whether others were left out.
+        Relationships are counted only for the nodes that can make the cut (reached from as
+        many frontier nodes as the last one kept, or more); among nodes reached from one
+        frontier node each, the best come from each node's neighbours in order of weight."""
+        reach: Counter[str] = Counter()
+        for node in ordered:
+            neighbours = self.neighbours.get(node.id)
+            if neighbours is None:
+                continue
+            links = self.links[node.id]
+            for other in neighbours & taken:
+                add(node.id, links[other].edges)
+            reach.update(neighbours - taken)
+        if not reach or room <= 0:
+            return [], bool(reach)
+        if len(reach) <= room:
+            ranked = self._by_weight(ordered, list(reach), reach)
+        else:
+            kept, cut = 0, 0
+            for count, nodes in sorted(Counter(reach.values()).items(), reverse=True):
+                kept, cut = kept + nodes, count
+                if kept >= room:
+                    break
+            ranked = self._by_weight(ordered, [n for n, count in reach.items() if count > cut], reach)
+            need = room - len(ranked)
+            if cut == 1:
+                ranked += self._heaviest_single(ordered, reach, need)
+            else:
+                ranked += self._by_weight(ordered, [n for n, count in reach.items() if count == cut], reach)[:need]
+        frontier = {node.id for node in ordered}
+        for other in ranked:
+            for node in self.neighbours[other] & frontier:
+                add(node, self.links[node][other].edges)
+        return ranked, len(reach) > room
+
+    def _by_weight(self, ordered: list[_Node], nodes: list[str], reach: Counter) -> list[str]:
+        """``nodes`` in rank order: reached from the most nodes of ``ordered``, then by the most
+        relationships from them, then by id."""
+        weights = dict.fromkeys(nodes, 0)
+        wanted = set(nodes)
+        for node in ordered:
+            neighbours = self.neighbours.get(node.id)
+            if neighbours is not None:
+                links = self.links[node.id]
+                for other in neighbours & wanted:
+                    weights[other] += len(links[other].relationships)
+        return sorted(nodes, key=lambda n: (-reach[n], -weights[n], n))
+
+    def _heaviest_single(self, ordered: list[_Node], reach: Counter, need: int) -> list[str]:
+        """The ``need`` best of the nodes reached from one node of ``ordered`` only (by
+        relationships, then id): merged from each frontier node's neighbours in weight order."""
+        lists = [self._neighbours_by_weight(node.id) for node in ordered if node.id in self.neighbours]
+        best: list[str] = []
+        for _, other in (lists[0] if len(lists) == 1 else heapq.merge(*lists)):
+            if reach.get(other) == 1:
+                best.append(other)
+                if len(best) == need:
+                    break
+        return best
+
+    def _neighbours_by_weight(self, node: str) -> list[tuple[int, str]]:
+        """(-relationships, id) of every neighbour of ``node``, in order; made on first use."""
+        found = self._sorted_neighbours.get(node)
+        if found is None:
+            found = self._sorted_neighbours[node] = sorted((-len(link.relationships), other) for other, link in self.links[node].items())
+        return found
+
     # -- the answer ----------------------------------------------------------------------------
 
     def subgraph_json(self, query: SubgraphQuery) -> bytes:
@@ -379,14 +457,23 @@ _indexes: "weakref.WeakKeyDictionary[GraphStore, GraphIndex]" = weakref.WeakKeyD
 _lock = threading.Lock()
 
 
-def graph_index(store: GraphStore) -> GraphIndex:
-    """The graph index of ``store`` as it is now: the one held, unless the store's digest of
-    stored articles changed since it was built (then rebuilt once, while concurrent requests wait
-    for it). The digest is read before the graph, so an index is never older than its digest."""
+def current_index(store: GraphStore) -> tuple[GraphIndex | None, int | None]:
+    """The graph index held for ``store`` if it is current (else None), and the store's digest
+    of stored articles now: one small query."""
     digest = store.query_once("api_store_digest")[0]["digest"]
     index = _indexes.get(store)
-    if index is not None and index.digest == digest:
-        return index
+    return (index if index is not None and index.digest == digest else None), digest
+
+
+def graph_index(store: GraphStore, digest: int | None = None) -> GraphIndex:
+    """The graph index of ``store`` as it is now: the one held, unless the store's digest of
+    stored articles (``digest`` if just read by :func:`current_index`) changed since it was built;
+    then rebuilt once, while concurrent requests wait for it. The digest is read before the
+    graph, so an index is never older than its digest."""
+    if digest is None:
+        index, digest = current_index(store)
+        if index is not None:
+            return index
     with _lock:
         index = _indexes.get(store)
         if index is None or index.digest != digest:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from api.claim_index import ClaimQuery, claim_index
-from api.graph_index import SubgraphQuery, claim_label, graph_index, jsonable
+from api.graph_index import GraphIndex, SubgraphQuery, claim_label, graph_index, jsonable
 from api.schemas import (
     ArticleDetail,
     ArticleRef,
@@ -349,10 +349,11 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
 
 
 def subgraph_json(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit: int = 200,
-                  filters: SubgraphFilters | None = None) -> bytes:
-    """:func:`subgraph` as the JSON of a Subgraph, serialised from the graph index."""
+                  filters: SubgraphFilters | None = None, index: GraphIndex | None = None) -> bytes:
+    """:func:`subgraph` as the JSON of a Subgraph, from ``index`` (the store's current graph
+    index, looked up when not given)."""
     filters = filters or SubgraphFilters()
-    index = graph_index(store)
+    index = index or graph_index(store)
     center_ids: list[str] = []
     for ref in centers:
         entity_id = ref.strip()
