@@ -85,10 +85,10 @@ class _Node:
             row.pop("sentence", None)
             row.update(article_title=(article or {}).get("title"), outlet=(article or {}).get("outlet"))
         self._row: dict | None = row
-        self._json: str | None = None
+        self._json: bytes | None = None
 
     @property
-    def json(self) -> str:
+    def json(self) -> bytes:
         if self._json is None:
             row = self._row or {}
             if self.is_claim:
@@ -97,7 +97,7 @@ class _Node:
             else:
                 props = {k: jsonable(v) for k, v in row.items() if k not in {"id", "name", "type"} and v not in (None, [])}
                 node = {"id": self.id, "label": row.get("name") or self.id, "type": row.get("type") or "Entity", "properties": props}
-            self._json = _dumps(node)
+            self._json = _dumps(node).encode()
         return self._json
 
 
@@ -125,12 +125,12 @@ class _Edge:
         self.id, self.type, self.source, self.target = edge_id, edge_type, source, target
         self.relationships: list[dict] = []
         self.by_side = source.is_claim and target.is_claim
-        self._json: dict[str, str] = {}
+        self._json: dict[str, bytes] = {}
 
     def side(self, walked_from: str) -> str:
         return walked_from if self.by_side else ""
 
-    def json(self, index: "GraphIndex", side: str) -> str:
+    def json(self, index: "GraphIndex", side: str) -> bytes:
         """The edge with all its evidence, as walked from ``side`` (:meth:`side`)."""
         found = self._json.get(side)
         if found is None:
@@ -141,14 +141,14 @@ class _Edge:
             found = self._json[side] = self.render(list(entries.values()))
         return found
 
-    def render(self, entries: list[_Evidence]) -> str:
+    def render(self, entries: list[_Evidence]) -> bytes:
         entries.sort(key=lambda e: e.order)
         shown = max(reversed(entries), key=lambda e: e.confidence)
         return "".join([
             '{"id":', _dumps(self.id), ',"source":', _dumps(self.source.id), ',"target":', _dumps(self.target.id),
             ',"type":', _dumps(self.type), ',"properties":{', shown.properties, "," if shown.properties else "",
             f'"evidence_count":{len(entries)}}},"evidence":[', ",".join(e.json for e in entries), "]}",
-        ])
+        ]).encode()
 
 
 class _Link:
@@ -322,9 +322,14 @@ class GraphIndex:
                     links = self.links.get(node.id)
                     if links is None:
                         continue
-                    for other in self.neighbours[node.id] & taken_set:
-                        link = links[other]
-                        add(node.id, link.edges if unfiltered else self._kept(node, link, nodes[other], query))
+                    if not unfiltered:
+                        for other in self.neighbours[node.id] & taken_set:
+                            add(node.id, self._kept(node, links[other], nodes[other], query))
+                        continue
+                    for other in self.neighbours[node.id] & taken_set:  # add(), inlined: the hot loop of hubs
+                        for edge in links[other].edges:
+                            if edge.id not in edges:
+                                edges[edge.id] = (edge, node.id if edge.by_side else "", {})
                 if level == query.depth:
                     break
                 frontier = []
@@ -449,8 +454,8 @@ class GraphIndex:
                     evidence = self.evidence(edge, rel, side)
                     entries.setdefault(evidence.key, evidence)
                 parts.append(edge.render(list(entries.values())))
-        return "".join(['{"nodes":[', ",".join(nodes[n].json for n in node_ids), '],"edges":[', ",".join(parts),
-                        f'],"truncated":{"true" if truncated else "false"}}}']).encode()
+        return b"".join([b'{"nodes":[', b",".join([nodes[n].json for n in node_ids]), b'],"edges":[', b",".join(parts),
+                         b'],"truncated":true}' if truncated else b'],"truncated":false}'])
 
 
 _indexes: "weakref.WeakKeyDictionary[GraphStore, GraphIndex]" = weakref.WeakKeyDictionary()
