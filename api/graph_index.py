@@ -82,8 +82,8 @@ class _Node:
         self.sentence: str | None = row.pop("sentence_text", None)
         """A claim's sentence, shown as the evidence of its edges."""
         if is_claim:
-            row.pop("sentence", None)
-            row.update(article_title=(article or {}).get("title"), outlet=(article or {}).get("outlet"))
+            quantities = row.pop("quantities")
+            row.update(article_title=(article or {}).get("title"), outlet=(article or {}).get("outlet"), quantities=quantities)
         self._row: dict | None = row
         self._json: bytes | None = None
 

@@ -168,21 +168,19 @@ RETURN collect({id: e.id, name: e.name, type: e.type, aliases: e.aliases, latitu
                 event_kind: e.event_kind, time_text: e.time_text}) AS rows
 
 -- name: api_graph_index_claims
--- Every claim a subgraph can reach (duplicates never are), with what its node shows, its
--- sentence index and the sentence's text, the evidence of its edges.
+-- Every claim a subgraph can reach (duplicates never are), with what its node shows (its
+-- article's title and outlet come from api_graph_index_articles) and the text of its sentence,
+-- the evidence of its edges.
 MATCH (c:Claim)
 WHERE c.duplicate_of IS NULL
-OPTIONAL MATCH (a:Article {id: coalesce(c.article_id, '')})
-OPTIONAL MATCH (s:Sentence {id: coalesce(c.article_id + ':' + toString(c.sentence), '')})
 RETURN collect({id: c.id, kind: c.kind, speaker: coalesce(c.speaker_name, c.speaker_text),
                 speaker_id: c.speaker_entity_id, content: c.content_text, direct: c.direct,
                 cue: c.cue_text, negated: c.cue_negated,
                 confidence: c.confidence, published: c.published, article_id: c.article_id,
-                article_title: a.title, outlet: a.outlet,
                 quantities: [(c)-[:HAS_QUANTITY]->(q:Quantity) | {text: q.text, value: q.value, low: q.low, high: q.high,
                              qualifier: q.qualifier, counted: q.counted,
                              is_troop_count: q.is_troop_count, start: q.start}],
-                sentence: c.sentence, sentence_text: s.text}) AS rows
+                sentence_text: head([(c)-[:IN]->(s:Sentence) | s.text])}) AS rows
 
 -- name: api_graph_index_relationships
 -- Every relationship of the types $rel_types between entities and claims, with its properties.
