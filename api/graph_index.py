@@ -8,8 +8,8 @@ shows is small next to that: the nodes, edges and evidence of the walkable part 
 outlet and URL of each article and the sentence of each claim. It is loaded once and kept until
 the store changes, as the claim index is (api/claim_index.py): every write transaction that
 stores articles (in any process) updates the store's digest of stored articles, and each request
-first reads that digest (one indexed lookup, in one round trip) and rebuilds the index when it differs; the graph
-changes only with stored articles. A subgraph is then a walk over adjacency lists in memory and
+first reads that digest (one indexed lookup, in one round trip) and rebuilds the index when it
+differs (api/derived.py); the graph changes only with stored articles. A subgraph is then a walk over adjacency lists in memory and
 the answer is assembled from JSON fragments serialised at load time.
 
 The walk is the one the Cypher version did (``subgraph``): same filters, same ranking, same
@@ -22,12 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import json
-import threading
-import weakref
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from api.derived import PerDigest
 from api.view import format_quantity
 from graph.model import CLAIM_KINDS, RELATION_TYPES
 from graph.store import GraphStore, run
@@ -458,29 +457,16 @@ class GraphIndex:
                          b'],"truncated":true}' if truncated else b'],"truncated":false}'])
 
 
-_indexes: "weakref.WeakKeyDictionary[GraphStore, GraphIndex]" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+_indexes: PerDigest[GraphIndex] = PerDigest(GraphIndex.load)
 
 
 def current_index(store: GraphStore) -> tuple[GraphIndex | None, int | None]:
     """The graph index held for ``store`` if it is current (else None), and the store's digest
     of stored articles now: one small query."""
-    digest = store.query_once("api_store_digest")[0]["digest"]
-    index = _indexes.get(store)
-    return (index if index is not None and index.digest == digest else None), digest
+    return _indexes.held(store)
 
 
 def graph_index(store: GraphStore, digest: int | None = None) -> GraphIndex:
-    """The graph index of ``store`` as it is now: the one held, unless the store's digest of
-    stored articles (``digest`` if just read by :func:`current_index`) changed since it was built;
-    then rebuilt once, while concurrent requests wait for it. The digest is read before the
-    graph, so an index is never older than its digest."""
-    if digest is None:
-        index, digest = current_index(store)
-        if index is not None:
-            return index
-    with _lock:
-        index = _indexes.get(store)
-        if index is None or index.digest != digest:
-            index = _indexes[store] = GraphIndex.load(store, digest)
-        return index
+    """The graph index of ``store`` as it is now (``digest``: as just read by
+    :func:`current_index`), rebuilt if the store changed."""
+    return _indexes.get(store, digest)
