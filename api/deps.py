@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 
 from graph.errors import ConfigError, Forbidden, StoreUnavailable, Unauthorized
 from graph.settings import Settings
@@ -127,8 +128,19 @@ def get_store(request: Request) -> GraphStore:
     return request.app.state.store_holder.get()
 
 
+async def get_store_on_loop(request: Request) -> GraphStore:
+    """:func:`get_store` for endpoints that run on the event loop: the connected store at once
+    (no hand-off to a worker thread); connecting, or answering 503 while the store is down,
+    still happens in a worker thread, so a slow connection never blocks the loop."""
+    holder: StoreHolder = request.app.state.store_holder
+    if holder.store is not None and holder.last_error is None:
+        return holder.store
+    return await run_in_threadpool(holder.get)
+
+
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+LoopStoreDep = Annotated[GraphStore, Depends(get_store_on_loop)]
 
 
 def require_api_key(

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from pydantic import TypeAdapter
 
 from api.claim_index import ClaimQuery, claim_index
+from api.graph_index import GraphIndex, SubgraphQuery, claim_label, graph_index, jsonable
 from api.schemas import (
     ArticleDetail,
     ArticleRef,
@@ -35,17 +36,13 @@ from api.schemas import (
     SpeakerOut,
     TimelineItem,
 )
-from api.view import format_quantity
 from graph.errors import NotFound, StoreError
-from graph.model import CLAIM_KINDS, RELATION_TYPES, GraphEdge, GraphNode, Quantity, Subgraph, TimeExpression
+from graph.model import GraphEdge, GraphNode, Quantity, Subgraph, TimeExpression
 from graph.store import GraphStore
 from graph.writer import fold
 
 TROOPS = "troops"
 """``about=troops`` selects claims that give a troop number."""
-CLAIM_EDGE_TYPES: tuple[str, ...] = (*CLAIM_KINDS, "ABOUT")
-CLAIM_LINK_TYPES: tuple[str, ...] = ("CONFLICTS_WITH", "CORROBORATES", "DENIES")
-SUBGRAPH_EDGE_TYPES: tuple[str, ...] = (*RELATION_TYPES, *CLAIM_EDGE_TYPES, *CLAIM_LINK_TYPES)
 SEARCH_CANDIDATES = 500
 """Entity search ranks at most this many candidates; ``total`` counts them."""
 PATH_SEARCH_BOUND = 6
@@ -366,102 +363,39 @@ def subgraph(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit
              filters: SubgraphFilters | None = None) -> Subgraph:
     """The neighbourhood of one or more entities: breadth first, ``depth`` hops (a claim node is a
     hop: speaker -> claim -> subject is two), at most ``limit`` nodes (nearest first, then the most
-    connected), every edge with its evidence."""
+    connected), every edge with its evidence (api/graph_index.py)."""
+    return Subgraph.model_validate_json(subgraph_json(store, centers, depth=depth, limit=limit, filters=filters))
+
+
+def subgraph_json(store: GraphStore, centers: Iterable[str], *, depth: int = 1, limit: int = 200,
+                  filters: SubgraphFilters | None = None, index: GraphIndex | None = None) -> bytes:
+    """:func:`subgraph` as the JSON of a Subgraph, from ``index`` (the store's current graph
+    index, looked up when not given)."""
     filters = filters or SubgraphFilters()
+    index = index or graph_index(store)
     center_ids: list[str] = []
     for ref in centers:
-        entity = entity_or_404(store, ref, "center")
-        if entity["id"] not in center_ids:
-            center_ids.append(entity["id"])
-    rel_types = list(filters.rel_types or SUBGRAPH_EDGE_TYPES)
+        entity_id = ref.strip()
+        node = index.nodes.get(entity_id)
+        if node is None or node.is_claim:
+            entity_id = entity_or_404(store, ref, "center")["id"]
+        if entity_id not in center_ids:
+            center_ids.append(entity_id)
     articles = None
     if filters.source is not None or filters.since is not None or filters.until is not None:
-        articles = [row["id"] for row in store.query(
-            "api_article_ids_filtered", source=filters.source, since=filters.since, until=filters.until)]
-    params = dict(rel_types=rel_types, node_types=filters.node_types, min_confidence=filters.min_confidence,
-                  articles=articles)
-    kinds: dict[str, str] = {cid: "entity" for cid in center_ids[:limit]}
-    truncated = len(center_ids) > limit
-    edges: dict[str, dict] = {}
-    frontier = list(kinds)
-    for level in range(depth + 1):
-        if not frontier:
-            break
-        if level == depth:
-            # The last round only looks for edges among the nodes already taken.
-            rows, _ = _walk(store, _EXPAND, frontier, kinds, params, among=list(kinds), max_rows=ALL_ROWS)
-            for row in rows:
-                _add_edge(edges, row)
-            break
-        rows, complete = _walk(store, _EXPAND, frontier, kinds, params, among=None, max_rows=ONE_PASS_ROWS)
-        found: dict[str, dict] = {}
-
-        def reached(row: dict, count: int) -> dict:
-            other = found.setdefault(row["other"], {"nodes": set(), "edges": 0, "type": row["other_type"], "rows": []})
-            other["nodes"].add(row["node"])
-            other["edges"] += count
-            return other
-
-        if complete:
-            for row in rows:
-                if row["other"] in kinds:
-                    _add_edge(edges, row)
-                else:
-                    reached(row, 1)["rows"].append(row)
-        else:
-            # Too many edges to fetch with their properties (a hub): first which new nodes the
-            # frontier reaches and how, then only the edges to the nodes kept.
-            for row in _walk(store, _NEIGHBOURS, frontier, kinds, params, known=list(kinds))[0]:
-                reached(row, row["edges"])
-        room = limit - len(kinds)
-        ranked = sorted(found, key=lambda n: (-len(found[n]["nodes"]), -found[n]["edges"], n))
-        if len(ranked) > room:
-            truncated = True
-            ranked = ranked[:max(room, 0)]
-        among = [*kinds, *ranked]
-        for node in ranked:
-            kinds[node] = "claim" if found[node]["type"] == "Claim" else "entity"
-            for row in found[node]["rows"]:
-                _add_edge(edges, row)
-        if not complete:
-            rows, _ = _walk(store, _EXPAND, frontier, kinds, params, among=among, max_rows=ALL_ROWS)
-            for row in rows:
-                _add_edge(edges, row)
-        frontier = ranked
-    return Subgraph(nodes=_nodes(store, kinds), edges=_graph_edges(store, edges), truncated=truncated)
-
-
-_ENTITY_FILTERS = ("rel_types", "node_types", "min_confidence", "articles")
-_CLAIM_FILTERS = ("rel_types", "node_types")
-"""Walks from claims filter by edge and node type only (confidence and article apply from entities)."""
-
-
-ONE_PASS_ROWS = 400
-"""A subgraph level fetches the edges around its frontier with their properties in one pass
-when each walk (from its entities, from its claims) finds fewer than this; past that (hubs have
-thousands) the nodes reached are ranked first, without properties."""
-ALL_ROWS = 2**31 - 1
-
-
-def _walk(store: GraphStore, names: tuple[str, str], frontier: list[str], kinds: dict[str, str], filters: dict,
-          **bounds: Any) -> tuple[list[dict], bool]:
-    """Rows of the entity query and the claim query of ``names`` for the entities and the claims
-    of ``frontier``, with their filters and ``bounds`` (``among``, ``known``, ``max_rows``); and
-    whether every query returned fewer than ``max_rows`` (nothing was cut)."""
-    entity_ids = [n for n in frontier if kinds[n] == "entity"]
-    claim_ids = [n for n in frontier if kinds[n] == "claim"]
-    rows: list[dict] = []
-    complete = True
-    for name, ids, filter_names in ((names[0], entity_ids, _ENTITY_FILTERS), (names[1], claim_ids, _CLAIM_FILTERS)):
-        if ids:
-            found = store.query(name, ids=ids, **{k: filters[k] for k in filter_names}, **bounds)[0]["rows"]
-            complete = complete and len(found) < bounds.get("max_rows", ALL_ROWS)
-            rows += found
-    return rows, complete
-
-
-_EXPAND = ("api_expand_entities", "api_expand_claims")
-_NEIGHBOURS = ("api_neighbours_of_entities", "api_neighbours_of_claims")
+        articles = frozenset(
+            a["id"] for a in index.articles.values()
+            if (filters.source is None or a["outlet"] == filters.source)
+            and (filters.since is None or (a["published"] is not None and a["published"] >= filters.since))
+            and (filters.until is None or (a["published"] is not None and a["published"] <= filters.until))
+        )
+    query = SubgraphQuery(
+        center_ids=tuple(center_ids), depth=depth, limit=limit,
+        rel_types=frozenset(filters.rel_types) if filters.rel_types else None,
+        node_types=frozenset(filters.node_types) if filters.node_types is not None else None,
+        min_confidence=filters.min_confidence, articles=articles,
+    )
+    return index.subgraph_json(query)
 
 
 def _add_edge(edges: dict[str, dict], row: dict) -> None:
@@ -485,7 +419,7 @@ def _add_edge(edges: dict[str, dict], row: dict) -> None:
             entry[key_name] = props[key_name]
     edge["evidence"][evidence_key] = entry
     if (props.get("confidence") or 0) >= (edge["props"].get("confidence") or 0):
-        edge["props"] = {k: _jsonable(v) for k, v in props.items()
+        edge["props"] = {k: jsonable(v) for k, v in props.items()
                          if k not in {"evidence_text", "article_id", "start", "end", "sentence", "id"}}
 
 
@@ -506,14 +440,6 @@ def _fill_evidence(store: GraphStore, edges: dict[str, dict]) -> None:
             entry["sentence"] = sentences.get(sentence_id)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def _graph_edges(store: GraphStore, edges: dict[str, dict]) -> list[GraphEdge]:
     _fill_evidence(store, edges)
     out = []
@@ -526,31 +452,18 @@ def _graph_edges(store: GraphStore, edges: dict[str, dict]) -> list[GraphEdge]:
     return out
 
 
-def _claim_label(row: dict) -> str:
-    """'John Kirby stated: at least 3,000 North Korean soldiers'; a number is shown with what it
-    counts ('3 military training sites' is not a troop figure), troop counts first; a negated
-    cue is shown as written ('Lloyd Austin did not confirm: ...')."""
-    speaker = row.get("speaker") or "unknown speaker"
-    quantities = sorted(row.get("quantities") or [], key=lambda q: (not q.get("is_troop_count"), q.get("start") or 0))
-    what = ", ".join(format_quantity(q) for q in quantities) or (row.get("content") or "")
-    if len(what) > 60:
-        what = what[:57] + "..."
-    verb = row.get("cue") if row.get("negated") and row.get("cue") else str(row.get("kind") or "").lower()
-    return f"{speaker} {verb}: {what}"
-
-
 def _nodes(store: GraphStore, kinds: dict[str, str]) -> list[GraphNode]:
     entity_ids = [n for n, k in kinds.items() if k == "entity"]
     claim_ids = [n for n, k in kinds.items() if k == "claim"]
     nodes: dict[str, GraphNode] = {}
     if entity_ids:
         for row in store.query("api_entity_nodes", ids=entity_ids)[0]["rows"]:
-            props = {k: _jsonable(v) for k, v in row.items() if k not in {"id", "name", "type"} and v not in (None, [])}
+            props = {k: jsonable(v) for k, v in row.items() if k not in {"id", "name", "type"} and v not in (None, [])}
             nodes[row["id"]] = GraphNode(id=row["id"], label=row.get("name") or row["id"], type=row.get("type") or "Entity", properties=props)
     if claim_ids:
         for row in store.query("api_claim_nodes", ids=claim_ids)[0]["rows"]:
-            props = {k: _jsonable(v) for k, v in row.items() if k != "id" and v not in (None, [])}
-            nodes[row["id"]] = GraphNode(id=row["id"], label=_claim_label(row), type="Claim", properties=props)
+            props = {k: jsonable(v) for k, v in row.items() if k != "id" and v not in (None, [])}
+            nodes[row["id"]] = GraphNode(id=row["id"], label=claim_label(row), type="Claim", properties=props)
     return [nodes[n] for n in kinds if n in nodes]
 
 
@@ -581,7 +494,7 @@ def shortest_paths(store: GraphStore, source: str, target: str, *, max_hops: int
     paths = [
         PathOut(
             length=len(row["rels"]),
-            nodes=[{k: _jsonable(v) for k, v in n.items() if v is not None} for n in row["nodes"]],
+            nodes=[{k: jsonable(v) for k, v in n.items() if v is not None} for n in row["nodes"]],
             edges=[
                 PathStep(source=rel["source"], target=rel["target"], type=rel["type"],
                          evidence=graph_edges[f"{rel['type']}:{rel['source']}->{rel['target']}"].evidence)
@@ -672,7 +585,7 @@ def article_detail(store: GraphStore, article_id: str) -> ArticleDetail:
                 id=r.get("id"), type=r["type"], source=_entity_ref(r["source"]), target=_entity_ref(r["target"]),
                 sentence=(r.get("props") or {}).get("sentence"), evidence_text=(r.get("props") or {}).get("evidence_text"),
                 confidence=(r.get("props") or {}).get("confidence"),
-                properties={k: _jsonable(v) for k, v in (r.get("props") or {}).items()
+                properties={k: jsonable(v) for k, v in (r.get("props") or {}).items()
                             if k not in {"id", "evidence_text", "sentence", "confidence", "article_id"}},
             )
             for r in store.query("api_article_relations", id=article_id)

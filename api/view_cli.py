@@ -73,7 +73,7 @@ def register(subparsers) -> None:
 def check_arguments(args: argparse.Namespace) -> None:
     """The checks GET /subgraph makes on its query parameters, for the same values here."""
     from api.deps import MAX_DEPTH, MAX_SUBGRAPH_NODES
-    from api.reads import SUBGRAPH_EDGE_TYPES
+    from api.graph_index import SUBGRAPH_EDGE_TYPES
     from graph.model import ENTITY_TYPES
 
     if args.depth > MAX_DEPTH:
@@ -91,15 +91,19 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 def write_view(store, args: argparse.Namespace) -> tuple[Path, int, int]:
     """Read the subgraph as GET /view does, render it, write it; returns (path, nodes, edges)."""
-    from api.routers.graph import subgraph as read_subgraph
+    import asyncio
+
+    from api.routers.graph import subgraph_model, subgraph_params
     from api.routers.view import view_title
     from api.view import render_network
 
     check_arguments(args)
-    subgraph = read_subgraph(
-        store, center=args.center, depth=args.depth, rel_types=args.rel_types, node_types=args.node_types,
+    # subgraph_params is a coroutine function (FastAPI runs it on the event loop); it awaits nothing.
+    params = asyncio.run(subgraph_params(
+        center=args.center, depth=args.depth, rel_types=args.rel_types, node_types=args.node_types,
         since=args.since, until=args.until, source=args.source, min_confidence=args.min_confidence, limit=args.limit,
-    )
+    ))
+    subgraph = subgraph_model(store, params)
     query = {"center": args.center, "depth": [str(args.depth)]}
     for key in ("rel_types", "node_types"):
         if getattr(args, key):

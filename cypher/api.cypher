@@ -91,7 +91,7 @@ RETURN q.claim_id AS claim_id, q.is_troop_count AS troops, coalesce(q.high, q.va
 
 -- name: api_claim_rows
 -- Everything the who-said-what table shows for these claims, as one list (see
--- api_expand_entities). The values are named in WITH first: ArcadeDB flattens a map literal
+-- api_graph_index_entities). The values are named in WITH first: ArcadeDB flattens a map literal
 -- whose first value is a map projection to that projection.
 UNWIND $ids AS claim_id
 MATCH (c:Claim {id: claim_id})
@@ -134,83 +134,8 @@ MATCH (a:Claim)-[l:CONFLICTS_WITH|DENIES]->(b:Claim)
 RETURN coalesce(a.duplicate_of, a.id) AS source, coalesce(b.duplicate_of, b.id) AS target,
        type(l) AS type, l.reason AS reason
 
--- name: api_neighbours_of_entities
--- For frontiers with many edges (hubs), a first pass of api_expand_entities (same filters):
--- which nodes outside $known the edges around $ids reach and how many edges lead there from
--- each of $ids, without the edges' properties; the subgraph ranks these and fetches the edges
--- of the nodes it keeps.
-UNWIND $ids AS node_id
-MATCH (n:Entity {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND NOT m.id IN $known
-WITH n, r, m,
-     coalesce(r.article_id, CASE WHEN m:Claim THEN m.article_id END) AS article_id,
-     coalesce(r.confidence, CASE WHEN m:Claim THEN m.confidence END) AS confidence,
-     CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
-WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
-  AND ($node_types IS NULL OR other_type IN $node_types)
-  AND ($articles IS NULL OR article_id IN $articles)
-  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-WITH n.id AS node, m.id AS other, other_type, count(r) AS edges
-RETURN collect({node: node, other: other, other_type: other_type, edges: edges}) AS rows
-
--- name: api_neighbours_of_claims
--- The first pass of api_expand_claims (same filters), as api_neighbours_of_entities.
-UNWIND $ids AS node_id
-MATCH (n:Claim {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND NOT m.id IN $known
-WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
-WHERE ($node_types IS NULL OR other_type IN $node_types)
-  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-WITH n.id AS node, m.id AS other, other_type, count(r) AS edges
-RETURN collect({node: node, other: other, other_type: other_type, edges: edges}) AS rows
-
--- name: api_expand_entities
--- Edges around the entities $ids that pass the filters, with the node at the other end
--- ($among: only edges to these nodes; $articles: only evidence from these articles; or null),
--- at most $max_rows. Article titles and sentences are fetched afterwards for the edges kept.
--- The rows come as one list: one record per edge costs the driver more than decoding the edge.
-UNWIND $ids AS node_id
-MATCH (n:Entity {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
-WITH n, r, m,
-     coalesce(r.article_id, CASE WHEN m:Claim THEN m.article_id END) AS article_id,
-     coalesce(r.confidence, CASE WHEN m:Claim THEN m.confidence END) AS confidence,
-     CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
-WHERE ($min_confidence IS NULL OR confidence >= $min_confidence)
-  AND ($node_types IS NULL OR other_type IN $node_types)
-  AND ($articles IS NULL OR article_id IN $articles)
-  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-WITH n, r, m, article_id, other_type
-LIMIT $max_rows
-RETURN collect({node: n.id, other: m.id, other_type: other_type, outgoing: startNode(r) = n, type: type(r),
-                props: properties(r), element_id: elementId(r), article_id: article_id,
-                sentence_index: CASE WHEN m:Claim THEN m.sentence END}) AS rows
-
--- name: api_expand_claims
--- Edges around the claims $ids (speaker, subjects, links to other claims) that pass the filters
--- ($among: only edges to these nodes, or null), at most $max_rows, as api_expand_entities.
-UNWIND $ids AS node_id
-MATCH (n:Claim {id: node_id})-[r]-(m)
-WHERE type(r) IN $rel_types AND (m:Entity OR m:Claim) AND ($among IS NULL OR m.id IN $among)
-WITH n, r, m, CASE WHEN m:Claim THEN 'Claim' ELSE m.type END AS other_type
-WHERE ($node_types IS NULL OR other_type IN $node_types)
-  AND NOT (m:Claim AND m.duplicate_of IS NOT NULL)
-WITH n, r, m, other_type
-LIMIT $max_rows
-RETURN collect({node: n.id, other: m.id, other_type: other_type, outgoing: startNode(r) = n, type: type(r),
-                props: properties(r), element_id: elementId(r), article_id: n.article_id,
-                sentence_index: n.sentence}) AS rows
-
--- name: api_article_ids_filtered
--- Ids of the articles from one outlet and/or published in a date range.
-MATCH (a:Article)
-WHERE ($source IS NULL OR a.outlet = $source)
-  AND ($since IS NULL OR a.published >= $since)
-  AND ($until IS NULL OR a.published <= $until)
-RETURN a.id AS id
-
 -- name: api_entity_nodes
--- Node properties of these entities, as one list (see api_expand_entities).
+-- Node properties of these entities, as one list (see api_graph_index_entities).
 UNWIND $ids AS node_id
 MATCH (e:Entity {id: node_id})
 RETURN collect({id: e.id, name: e.name, type: e.type, aliases: e.aliases, latitude: e.latitude,
@@ -219,7 +144,7 @@ RETURN collect({id: e.id, name: e.name, type: e.type, aliases: e.aliases, latitu
                 event_kind: e.event_kind, time_text: e.time_text}) AS rows
 
 -- name: api_claim_nodes
--- Node properties of these claims, as one list (see api_expand_entities). The quantities are
+-- Node properties of these claims, as one list (see api_graph_index_entities). The quantities are
 -- written as literal maps: ArcadeDB mangles a map projection nested in a collect()ed map.
 UNWIND $ids AS node_id
 MATCH (c:Claim {id: node_id})
@@ -233,6 +158,41 @@ RETURN collect({id: c.id, kind: c.kind, speaker: coalesce(c.speaker_name, c.spea
                              qualifier: q.qualifier, counted: q.counted,
                              is_troop_count: q.is_troop_count, start: q.start}]}) AS rows
 
+-- name: api_graph_index_entities
+-- Every entity with the properties a subgraph node shows (api/graph_index.py), as one list:
+-- one record per row costs the driver more than decoding the row.
+MATCH (e:Entity)
+RETURN collect({id: e.id, name: e.name, type: e.type, aliases: e.aliases, latitude: e.latitude,
+                longitude: e.longitude, country: e.country, affiliation: e.affiliation,
+                mention_count: e.mention_count, first_seen: e.first_seen, last_seen: e.last_seen,
+                event_kind: e.event_kind, time_text: e.time_text}) AS rows
+
+-- name: api_graph_index_claims
+-- Every claim a subgraph can reach (duplicates never are), with what its node shows (its
+-- article's title and outlet come from api_graph_index_articles) and the text of its sentence,
+-- the evidence of its edges.
+MATCH (c:Claim)
+WHERE c.duplicate_of IS NULL
+RETURN collect({id: c.id, kind: c.kind, speaker: coalesce(c.speaker_name, c.speaker_text),
+                speaker_id: c.speaker_entity_id, content: c.content_text, direct: c.direct,
+                cue: c.cue_text, negated: c.cue_negated,
+                confidence: c.confidence, published: c.published, article_id: c.article_id,
+                quantities: [(c)-[:HAS_QUANTITY]->(q:Quantity) | {text: q.text, value: q.value, low: q.low, high: q.high,
+                             qualifier: q.qualifier, counted: q.counted,
+                             is_troop_count: q.is_troop_count, start: q.start}],
+                sentence_text: head([(c)-[:IN]->(s:Sentence) | s.text])}) AS rows
+
+-- name: api_graph_index_relationships
+-- Every relationship of the types $rel_types between entities and claims, with its properties.
+MATCH (a)-[r]->(b)
+WHERE type(r) IN $rel_types AND (a:Entity OR a:Claim) AND (b:Entity OR b:Claim)
+RETURN collect({source: a.id, target: b.id, type: type(r), props: properties(r), element_id: elementId(r)}) AS rows
+
+-- name: api_graph_index_articles
+-- What evidence entries show of every article.
+MATCH (a:Article)
+RETURN collect({id: a.id, title: a.title, outlet: a.outlet, published: a.published, url: a.url}) AS rows
+
 -- name: api_shortest_paths
 -- Shortest paths between two entities over typed relations and claims (speaker -> claim -> subject).
 -- The bound is the largest max_hops the API accepts; shorter limits are applied to the result.
@@ -243,13 +203,13 @@ RETURN [n IN nodes(p) | n {.id, .name, .type, .kind, .content_text, .article_id,
 LIMIT $limit
 
 -- name: api_articles_by_ids
--- As one list (see api_expand_entities).
+-- As one list (see api_graph_index_entities).
 UNWIND $ids AS article_id
 MATCH (a:Article {id: article_id})
 RETURN collect({id: a.id, title: a.title, outlet: a.outlet, published: a.published, url: a.url}) AS rows
 
 -- name: api_sentences_by_ids
--- As one list (see api_expand_entities).
+-- As one list (see api_graph_index_entities).
 UNWIND $ids AS sentence_id
 MATCH (s:Sentence {id: sentence_id})
 RETURN collect({id: s.id, text: s.text}) AS rows

@@ -1,12 +1,15 @@
 """GET /subgraph, GET /paths, GET /timeline: the graph around and between entities."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.concurrency import run_in_threadpool
 
 from api import reads
-from api.deps import MAX_DEPTH, MAX_HOPS, MAX_SUBGRAPH_NODES, StoreDep
+from api.graph_index import SUBGRAPH_EDGE_TYPES, current_index, graph_index
+from api.deps import MAX_DEPTH, MAX_HOPS, MAX_SUBGRAPH_NODES, LoopStoreDep, StoreDep
 from api.routers.params import DEFAULT_LIMIT, check_dates, EntityRefParam, Limit, Offset, Since, Until
 from api.schemas import Page, PathsOut, TimelineItem
 from graph.errors import InputError
@@ -14,13 +17,19 @@ from graph.model import ENTITY_TYPES, Subgraph
 
 router = APIRouter(tags=["graph"])
 
-EdgeType = Literal[reads.SUBGRAPH_EDGE_TYPES]  # type: ignore[valid-type]
+EdgeType = Literal[SUBGRAPH_EDGE_TYPES]  # type: ignore[valid-type]
 NodeType = Literal[(*ENTITY_TYPES, "Claim")]  # type: ignore[valid-type]
 
 
-@router.get("/subgraph", response_model=Subgraph, summary="The graph around one or more entities")
-def subgraph(
-    store: StoreDep,
+@dataclass(frozen=True)
+class SubgraphParams:
+    centers: list[str]
+    depth: int
+    limit: int
+    filters: reads.SubgraphFilters
+
+
+async def subgraph_params(
     center: Annotated[list[str], Query(min_length=1, max_length=10, description="entity ids or names (repeat for several)")],
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="hops from the centers; a claim node is a hop")] = 1,
     rel_types: Annotated[list[EdgeType] | None, Query(description="edge types to follow (default all)")] = None,
@@ -30,7 +39,9 @@ def subgraph(
     source: Annotated[str | None, Query(min_length=1, max_length=200, description="only evidence from this outlet")] = None,
     min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_SUBGRAPH_NODES, description=f"at most this many nodes (<= {MAX_SUBGRAPH_NODES})")] = 200,
-) -> Subgraph:
+) -> SubgraphParams:
+    """The query parameters of ``GET /subgraph`` (and ``GET /view``), checked. Async: it does
+    no I/O, so FastAPI runs it on the event loop instead of handing it to a worker thread."""
     check_dates(since, until)
     for ref in center:
         if not ref.strip() or len(ref) > 200:
@@ -38,7 +49,28 @@ def subgraph(
     filters = reads.SubgraphFilters(
         rel_types=rel_types, node_types=node_types, since=since, until=until, source=source, min_confidence=min_confidence,
     )
-    return reads.subgraph(store, center, depth=depth, limit=limit, filters=filters)
+    return SubgraphParams(centers=center, depth=depth, limit=limit, filters=filters)
+
+
+SubgraphParamsDep = Annotated[SubgraphParams, Depends(subgraph_params)]
+
+
+@router.get("/subgraph", response_model=Subgraph, summary="The graph around one or more entities")
+async def subgraph(store: LoopStoreDep, params: SubgraphParamsDep) -> Response:
+    # On the event loop: with the graph in memory (api/graph_index.py) a subgraph costs a small
+    # query and a ms or two of Python, less than handing it to a worker thread; only rebuilding
+    # the index goes to one. The JSON is assembled from pieces serialised once; response_model
+    # still documents it.
+    index, digest = current_index(store)
+    if index is None:
+        index = await run_in_threadpool(graph_index, store, digest)
+    return Response(reads.subgraph_json(store, params.centers, depth=params.depth, limit=params.limit,
+                                        filters=params.filters, index=index), media_type="application/json")
+
+
+def subgraph_model(store: StoreDep, params: SubgraphParamsDep) -> Subgraph:
+    """The subgraph of the request as a model (for ``GET /view``)."""
+    return reads.subgraph(store, params.centers, depth=params.depth, limit=params.limit, filters=params.filters)
 
 
 @router.get("/paths", response_model=PathsOut, summary="Shortest paths between two entities")

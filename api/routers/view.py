@@ -1,8 +1,8 @@
 """GET /view (the network view as HTML) and GET / (the landing page).
 
-``/view`` takes exactly the parameters of ``GET /subgraph``: it depends on that endpoint's
-function, so FastAPI reads and validates the same query parameters and the page shows the same
-subgraph the JSON endpoint returns."""
+``/view`` takes exactly the parameters of ``GET /subgraph``: both depend on
+``subgraph_params``, so FastAPI reads and validates the same query parameters, and the page shows
+the same subgraph the JSON endpoint returns."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from api.routers.graph import subgraph as read_subgraph
+from api.routers.graph import subgraph_model
 from api.view import landing_csp, network_csp, render_landing, render_network
 from graph.model import GraphNode, Subgraph
 
@@ -42,7 +42,7 @@ def _names(node: GraphNode) -> set[str]:
     description="Same parameters as `GET /subgraph`. A self-contained page: vis-network is inlined, "
     "nothing is loaded from elsewhere.",
 )
-def view(request: Request, subgraph: Annotated[Subgraph, Depends(read_subgraph)]) -> HTMLResponse:
+def view(request: Request, subgraph: Annotated[Subgraph, Depends(subgraph_model)]) -> HTMLResponse:
     title, center_ids = view_title(subgraph, request.query_params.getlist("center"))
     query = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
     root = request.scope.get("root_path", "")
