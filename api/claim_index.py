@@ -3,16 +3,15 @@
 Cutting one page of ``GET /claims`` in Cypher means filtering and sorting every claim of the
 store for each request (80-130 ms on 15k claims, docs/PERFORMANCE.md). The fields the filters and
 the order look at are small, so they are loaded once into a list sorted by time and kept until
-the store changes: every write transaction of the writer that stores articles (in any process)
-updates the store's digest of stored articles (``mark_articles_stored``), and each request first
-reads that digest (one indexed lookup) and rebuilds the index when it differs. Claims are only
-ever added with their article, so a new digest is the only change the index has to notice. A page then costs a pass over the
-candidate claims in memory plus the rows themselves.
+the store's digest of stored articles changes (api/derived.py: any process's ingest shows in
+the next request). Claims are only ever added with their article, so a new digest is the only
+change the index has to notice. A page then costs a pass over the candidate claims in memory
+plus the rows themselves.
 
 The rows are kept too, as the JSON the API sends (``ClaimRow``): a request renders the rows of its
 page that are not held yet (one ``api_claim_rows`` query), and after every rebuild a background
 thread renders all the others, a batch at a time, so that in the steady state a page is served
-from memory whatever is asked (an unfiltered page used to cost 8-15 ms of API CPU, most of it
+from memory whatever is asked, without a worker thread (``routers/claims.py``) (an unfiltered page used to cost 8-15 ms of API CPU, most of it
 decoding and validating the rows). Everything a row shows (speaker, subjects, stance links,
 copies in near-duplicate articles) changes only when articles are stored, that is with the
 digest. The entity references of the filters (``about``, ``speaker``) are resolved once per
@@ -27,7 +26,6 @@ import bisect
 import datetime as dt
 import logging
 import threading
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
@@ -99,8 +97,8 @@ class ClaimIndex:
     def __init__(self, digest: int | None, claims: list[IndexedClaim]):
         self.digest = digest
         self.claims = claims
-        self.retired = False
-        """Set when a newer index replaced this one: its warm-up stops."""
+        self.warm = False
+        """Every claim's row is held (set by :meth:`warm_up`)."""
         self._rows: dict[str, bytes] = {}
         self._references: dict[tuple[str, str], list[str]] = {}
         self._originals = [i for i, c in enumerate(claims) if not c.duplicate]
@@ -133,7 +131,8 @@ class ClaimIndex:
                 self._timed.append(position)
 
     @classmethod
-    def load(cls, store: GraphStore, digest: int | None) -> "ClaimIndex":
+    def load(cls, store: GraphStore, digest: int | None, render: RenderRows | None = None) -> "ClaimIndex":
+        """The index as of ``digest``; with ``render``, its rows then warmed up in the background."""
         quantities: dict[str, list[IndexedQuantity]] = defaultdict(list)
         for row in store.query("api_claim_index_quantities"):
             quantities[row["claim_id"]].append(IndexedQuantity(
@@ -151,7 +150,10 @@ class ClaimIndex:
             )
             for row in rows
         ]
-        return cls(digest, claims)
+        index = cls(digest, claims)
+        if render is not None:
+            threading.Thread(target=index.warm_up, args=(store, render), name="claim-rows-warm-up", daemon=True).start()
+        return index
 
     def rows(self, ids: list[str], render: RenderRows) -> list[bytes]:
         """The JSON rows of these claims, in the order given, rendering those not held yet."""
@@ -160,19 +162,24 @@ class ClaimIndex:
             self._rows.update(render(missing))
         return [self._rows[i] for i in ids if i in self._rows]
 
-    def warm(self, render: RenderRows) -> None:
-        """Render every claim's row ahead of the requests, a batch at a time, until retired.
-        Runs in a background thread: a failure (the store gone, the server shutting down) only
-        ends the warm-up, as requests render what is missing themselves."""
+    def warm_up(self, store: GraphStore, render: RenderRows) -> None:
+        """Render every claim's row ahead of the requests, a batch at a time, in a background
+        thread (:meth:`load` starts it); it stops once the store's digest has moved on, as the
+        index is then replaced. A failure (the store gone, the server shutting down) only ends
+        the warm-up: requests render what is missing themselves."""
         try:
             for start in range(0, len(self.claims), ROW_BATCH):
-                if self.retired:
+                if store.query_once("api_store_digest")[0]["digest"] != self.digest:
                     return
                 ids = [c.id for c in self.claims[start:start + ROW_BATCH] if c.id not in self._rows]
                 if ids:
                     self._rows.update(render(ids))
+            self.warm = True
         except Exception as error:  # noqa: BLE001 - see the docstring
             log.info("claim rows warm-up stopped: %s", error)
+
+    def has_reference(self, kind: str, ref: str) -> bool:
+        return (kind, ref) in self._references
 
     def reference(self, kind: str, ref: str, resolve: Callable[[str], list[str]]) -> list[str]:
         """Entity ids a filter reference stands for (``kind`` 'about' or 'speaker'), resolved once."""
@@ -275,26 +282,3 @@ def _tests(query: ClaimQuery) -> dict[str, Callable[[IndexedClaim], bool]]:
 
         tests["dates"] = lambda c: published_in(c) or any(targets_in(q) for q in c.quantities)
     return tests
-
-
-_indexes: "weakref.WeakKeyDictionary[GraphStore, ClaimIndex]" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def claim_index(store: GraphStore, render: RenderRows) -> ClaimIndex:
-    """The claim index of ``store`` as it is now: the one held, unless the store's digest of
-    stored articles changed since it was built (then rebuilt once, while concurrent requests wait
-    for it, and its rows warmed up in the background with ``render``). The digest is read before
-    the claims, so an index is never older than its digest."""
-    digest = store.query_once("api_store_digest")[0]["digest"]
-    index = _indexes.get(store)
-    if index is not None and index.digest == digest:
-        return index
-    with _lock:
-        index = _indexes.get(store)
-        if index is None or index.digest != digest:
-            if index is not None:
-                index.retired = True
-            index = _indexes[store] = ClaimIndex.load(store, digest)
-            threading.Thread(target=index.warm, args=(render,), name="claim-rows-warm-up", daemon=True).start()
-        return index

@@ -14,7 +14,8 @@ from typing import Any, Iterable
 
 from pydantic import TypeAdapter
 
-from api.claim_index import ClaimQuery, claim_index
+from api.claim_index import ClaimIndex, ClaimQuery
+from api.derived import PerDigest
 from api.graph_index import GraphIndex, SubgraphQuery, claim_label, graph_index, jsonable
 from api.schemas import (
     ArticleDetail,
@@ -199,8 +200,29 @@ def list_claims(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, of
 def list_claims_json(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, offset: int = 0) -> bytes:
     """:func:`list_claims` as the JSON ``GET /claims`` sends: the page cut from the claim index
     and its rows as the index holds them (api/claim_index.py)."""
-    index = claim_index(store, lambda ids: claim_rows_json(store, ids))
-    troops = filters.about is not None and filters.about.strip().lower() == TROOPS
+    return _claims_page(store, _claim_indexes.get(store), filters, limit, offset)
+
+
+def held_claims_json(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, offset: int = 0) -> bytes | None:
+    """:func:`list_claims_json` when it takes no query but the digest read: the claim index is
+    current, all its rows are rendered and the filter's entity references were resolved before;
+    otherwise None."""
+    index, _ = _claim_indexes.held(store)
+    if index is None or not index.warm:
+        return None
+    about = filters.about is not None and not _is_troops(filters.about)
+    if (about and not index.has_reference("about", filters.about)
+            or filters.speaker is not None and not index.has_reference("speaker", filters.speaker)):
+        return None
+    return _claims_page(store, index, filters, limit, offset)
+
+
+def _is_troops(about: str) -> bool:
+    return about.strip().lower() == TROOPS
+
+
+def _claims_page(store: GraphStore, index: ClaimIndex, filters: ClaimFilters, limit: int, offset: int) -> bytes:
+    troops = filters.about is not None and _is_troops(filters.about)
     about_ids = None
     if filters.about is not None and not troops:
         about_ids = index.reference("about", filters.about, lambda ref: _about_ids(store, ref))
@@ -225,6 +247,10 @@ _CLAIM_ROW = TypeAdapter(ClaimRow)
 def claim_rows_json(store: GraphStore, ids: list[str]) -> dict[str, bytes]:
     """The rows of these claims as JSON, by claim id."""
     return {row.id: _CLAIM_ROW.dump_json(row) for row in claim_rows(store, ids)}
+
+
+_claim_indexes: PerDigest[ClaimIndex] = PerDigest(
+    lambda store, digest: ClaimIndex.load(store, digest, render=lambda ids: claim_rows_json(store, ids)))
 
 
 def claim_rows(store: GraphStore, ids: list[str]) -> list[ClaimRow]:

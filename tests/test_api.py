@@ -404,3 +404,37 @@ def test_openapi_documents_the_error_shape(client):
 def test_dates_in_rows_are_iso(client):
     row = get_ok(client, "/claims", limit=1)["items"][0]
     dt.date.fromisoformat(row["article"]["published"])
+
+
+def test_claims_answered_from_memory_are_the_claims_the_full_path_gives(client, ingested_store):
+    """Once the claim index holds every row, GET /claims answers on the event loop from memory
+    (reads.held_claims_json); what it answers is what the path through the store gives."""
+    import json
+    import time
+
+    from api import reads
+
+    client.get("/claims")  # the index exists (and warms up in the background) from here
+    unfiltered = reads.ClaimFilters()
+    deadline = time.monotonic() + 60
+    while reads.held_claims_json(ingested_store, unfiltered) is None:
+        assert time.monotonic() < deadline, "the claim rows were not all rendered within 60 s"
+        time.sleep(0.2)
+    cases = [
+        (unfiltered, 0), (reads.ClaimFilters(descending=True), 5), (reads.ClaimFilters(about="troops"), 0),
+        (reads.ClaimFilters(about="North Korea", since=dt.date(2024, 10, 1)), 0),
+        (reads.ClaimFilters(speaker="Kirby", min_value=1000), 0), (reads.ClaimFilters(kind="DENIED"), 0),
+    ]
+    for filters, offset in cases:
+        full = reads.list_claims_json(ingested_store, filters, limit=7, offset=offset)
+        assert reads.held_claims_json(ingested_store, filters, limit=7, offset=offset) == full
+        assert client.get("/claims", params=_params(filters, offset)).content == full
+    assert json.loads(reads.list_claims_json(ingested_store, reads.ClaimFilters(about="troops")))["total"] > 0
+
+
+def _params(filters, offset: int) -> dict:
+    params = {"limit": 7, "offset": offset, "order": "desc" if filters.descending else "asc"}
+    for name in ("about", "speaker", "kind", "min_value", "since"):
+        if getattr(filters, name) is not None:
+            params[name] = str(getattr(filters, name))
+    return params
