@@ -5,8 +5,9 @@ source (the speaker, optional), a cue (the reporting verb or phrase) and one or 
 parts (what is said), plus whether the content is a direct quote.  It finds them in two passes:
 
 1. **Syntax, then a learned decision.** Every verb (but "be") with a clause complement
-   (``ccomp``/``xcomp``) or, without one, an object or content preposition; a noun with a
-   content clause or an owner ("the claim that ...", "Pence's call for ..."); an adjective
+   (``ccomp``/``xcomp``) or, without one, an object or content preposition ("railed against
+   what he calls ..."); a noun with a content clause, an owner ("the claim that ...", "Pence's
+   call for ...") or a content preposition ("concerns about ..."); an adjective
    with a complement ("critical of ...", "confident that ..."); "according to"; and a
    headline "Name: ..." are *candidates*.  The source is the subject nearest the cue (or the
    ``by``-agent of a passive, or the subject a participle or conjunct shares); the complement
@@ -25,8 +26,14 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
    the first pass did not cover is attributed to a speech verb right after it ("..., he said")
    or right before it ("He said: ...").  A quote with no cue next to it is not attributed.
 
+An attribution inside another one's content in the same sentence is either a report inside
+the report ("Kirby said Moscow denied ...") or a second attribution the outer content ran into
+("Critics said the plan, which the mayor defended, would fail"); a second small logistic
+regression (:func:`nesting_features`, ``ingest/data/attribution_nesting.tsv``) tells them apart,
+and a second one is taken out of the outer content (what is on either side of its clause stays).
+
 Each attribution also says whether it is ``nested`` in the content of another one in the
-same sentence ("Kirby said Moscow denied ..."), whether its content is ``direct`` (all quoted)
+same sentence, whether its content is ``direct`` (all quoted)
 or ``mixed`` (partly quoted), whether its cue is ``negated`` ("did not confirm"), and the cue
 model's ``score`` (None for quotes attributed by position).
 
@@ -129,7 +136,9 @@ CLAIM_LEMMAS = frozenset(
 ) | {"according to", "statement", "claim", "assertion", "allegation", "assessment",
      "estimate", "warning", "denial", "report", "admission", "confirmation"}
 # Prepositions that carry the content of some verbs ("warned of escalation").
-_CONTENT_PREPS = {"of", "about", "against", "on", "for", "to", "as"}
+_CONTENT_PREPS = {"of", "about", "against", "on", "for", "to", "as", "at", "with", "over"}
+# Prepositions that carry the content of a noun without an owner ("concerns about ...").
+_NOUN_CONTENT_PREPS = {"of", "about", "against", "for", "over", "on"}
 # Verbs whose "to" phrase is what they say rather than whom they say it to.
 _TO_CONTENT = {
     "refer", "point", "allude", "object", "respond", "react", "liken", "compare", "attribute",
@@ -161,6 +170,7 @@ _CLOSE_DOUBLE = "”»"
 _STRAIGHT = '"'
 _MAX_QUOTE_CHARS = 3000
 CUE_MODEL_TSV = Path(__file__).parent / "data" / "attribution_cues.tsv"
+NESTING_MODEL_TSV = Path(__file__).parent / "data" / "attribution_nesting.tsv"
 
 
 @dataclass(frozen=True)
@@ -289,12 +299,21 @@ class AttributionComponent:
         return doc
 
 
-def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list[dict]:
-    """The attributions of a parsed ``doc`` as plain dicts (token offsets, end exclusive)."""
+def find_attributions(
+    doc: Doc,
+    max_quote_chars: int = _MAX_QUOTE_CHARS,
+    model: "CueModel | None" = None,
+    nesting: "CueModel | None" = None,
+) -> list[dict]:
+    """The attributions of a parsed ``doc`` as plain dicts (token offsets, end exclusive).
+
+    ``model`` and ``nesting`` are the shipped cue and nesting models unless given (the trainer
+    scores its folds' models).
+    """
     quotes, in_quote = quote_index(doc, max_quote_chars)
     found: list[dict] = []
     cue_tokens: set[int] = set()
-    model = cue_model()
+    model = cue_model() if model is None else model
     below: list[dict] = []
     for record, features in cue_candidates(doc, in_quote):
         record["score"] = round(model.score(features), 3)
@@ -337,6 +356,7 @@ def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list
         used_quotes.add(q)
         cue_tokens.update(range(*record["cue"]))
         _merge_quotes(doc, [record], quotes, in_quote, used_quotes)
+    _separate_nested(doc, found, sentence_of, nesting_model() if nesting is None else nesting)
     for record in found:
         record["direct"] = all(
             any(p == list(quotes[q]) for q in range(len(quotes))) for p in record["content"]
@@ -356,6 +376,75 @@ def find_attributions(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS) -> list
         )
     found.sort(key=lambda r: r["cue"][0])
     return found
+
+
+def nested_pairs(doc: Doc, found: list[dict], sentence_of: dict[int, int]):
+    """(outer, inner, part index) for each attribution whose cue is in another one's content
+    part within the same sentence."""
+    for inner in found:
+        cue = inner["cue"][0]
+        for outer in found:
+            if outer is inner or sentence_of[outer["cue"][0]] != sentence_of[cue]:
+                continue
+            for n, (s, e) in enumerate(outer["content"]):
+                if s <= cue < e:
+                    yield outer, inner, n
+
+
+def _score_bucket(score: float | None) -> str:
+    return "quote" if score is None else f"{min(int(score * 5), 4)}"
+
+
+def nesting_features(doc: Doc, outer: dict, inner: dict, part: int) -> list[str]:
+    """What the nesting model weighs to tell a report inside a report ("Kirby said Moscow
+    denied ...": one attribution inside another) from a second attribution that the outer
+    content ran into ("X said ..., while Y accused ...", "..., noting that ...")."""
+    cue = doc[inner["cue"][0] : inner["cue"][1]].root
+    s, e = outer["content"][part]
+    content_root = doc[s:e].root
+    position = (cue.i - s) * 3 // max(e - s, 1)
+    comma = cue.left_edge.i > 0 and doc[cue.left_edge.i - 1].text in (",", ";", "—", "–", "-")
+    own_source = inner["source"] is not None and s <= inner["source"][0] < e
+    relation = "root" if cue.i == content_root.i else (
+        "child" if cue.head.i == content_root.i else "deeper"
+    )
+    return [
+        f"nest_dep={cue.dep_}", f"nest_tag={cue.tag_}", f"nest_rule={inner['rule']}",
+        f"nest_lemma={inner['lemma']}", f"nest_outer={outer['lemma']}",
+        f"nest_outer_rule={outer['rule']}", f"nest_relation={relation}",
+        f"nest_relation|dep={relation}|{cue.dep_}", f"nest_position={position}",
+        f"nest_comma={comma}", f"nest_comma|dep={comma}|{cue.dep_}",
+        f"nest_source={own_source}", f"nest_source|dep={own_source}|{cue.dep_}",
+        f"nest_score={_score_bucket(inner.get('score'))}",
+        f"nest_outer_score={_score_bucket(outer.get('score'))}",
+        f"nest_scores={_score_bucket(outer.get('score'))}|{_score_bucket(inner.get('score'))}",
+    ]
+
+
+def _separate_nested(doc: Doc, found: list[dict], sentence_of: dict[int, int], model: "CueModel") -> None:
+    """Take an attribution out of an outer content where the nesting model says it is a second
+    one, not a report inside the report ("Critics said the plan, which the mayor defended,
+    would fail", "X said ..., while Y accused ..."): the outer content keeps what is on either
+    side of the inner one's clause."""
+    cuts = []
+    for outer, inner, part in nested_pairs(doc, found, sentence_of):
+        if model.score(nesting_features(doc, outer, inner, part)) >= model.threshold:
+            cue = doc[inner["cue"][0] : inner["cue"][1]].root
+            ranges = [inner["cue"], (cue.left_edge.i, cue.right_edge.i + 1)] + inner["content"]
+            if inner["source"]:
+                ranges.append(inner["source"])
+            cuts.append((outer, min(r[0] for r in ranges), max(r[1] for r in ranges)))
+    for outer, cut_start, cut_end in cuts:
+        parts = []
+        for s, e in outer["content"]:
+            if cut_end <= s or e <= cut_start:
+                parts.append([s, e])
+                continue
+            for piece in (_trim(doc, s, max(s, cut_start)), _trim(doc, min(e, cut_end), e)):
+                if piece is not None and piece[1] - piece[0] >= 2:
+                    parts.append(list(piece))
+        if parts:
+            outer["content"] = parts
 
 
 def quote_index(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS):
@@ -391,20 +480,29 @@ def cue_candidates(doc: Doc, in_quote: list[int]):
     content clause or an owner, a stance adjective, and "according to".  A cue inside a quote
     belongs to the quoted speaker's words, not to the article, and is not a candidate.
     """
+    first_break = _first_break(doc)
     for token in doc:
         if in_quote[token.i] >= 0:
             continue
         record = _headline_colon(token, in_quote) if token.text == ":" else _syntactic(token)
         if record is not None:
-            yield record, cue_features(token, record)
+            yield record, cue_features(token, record, first_break)
 
 
 _CONTENT_OPENERS = {"that", "to", "if", "whether", "how", "what", "why", "when", "who"}
-_SOURCE_PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "who"}
+_SOURCE_PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "who", "which", "that"}
 
 
-def cue_features(token: Token, record: dict) -> list[str]:
-    """What the cue model weighs: the cue word, how it is built, its source and its content."""
+def _first_break(doc: Doc) -> int:
+    """The end of the first paragraph (the headline): just after the first token with a break."""
+    return next((t.i + 1 for t in doc if "\n" in t.text_with_ws), len(doc))
+
+
+def cue_features(token: Token, record: dict, first_break: int | None = None) -> list[str]:
+    """What the cue model weighs: the cue word, how it is built, its source and its content.
+
+    ``first_break`` is :func:`_first_break` of the doc, if the caller has it already.
+    """
     doc = token.doc
     lemma, rule = record["lemma"], record["rule"]
     lexicon = (
@@ -426,6 +524,13 @@ def cue_features(token: Token, record: dict) -> list[str]:
     content_root = doc[start:end].root
     length = end - start
     size = "1" if length == 1 else "2-3" if length < 4 else "4-7" if length < 8 else "8-15" if length < 16 else "16+"
+    content_prep = first.lower_ if first.dep_ == "prep" else "-"
+    # a headline (the first paragraph) is parsed poorly and written in its own style; not a
+    # feature of "Name: ..." (its own paragraph-opening construction), or a one-paragraph text
+    # opening with a dateline ("Washington: ...") would pass for a headline
+    if first_break is None:
+        first_break = _first_break(doc)
+    headline = token.i < first_break and rule != "headline_colon"
     governor = token.head.lemma_.lower() if token.dep_ in ("xcomp", "ccomp", "advcl", "conj", "acl") else "-"
     return [
         f"lemma={lemma}", f"rule={rule}", f"lemma|rule={lemma}|{rule}",
@@ -440,6 +545,13 @@ def cue_features(token: Token, record: dict) -> list[str]:
         f"quoted={any(t.is_quote for t in doc[start:end])}",
         f"lemma|source_type={lemma}|{source}", f"source_word={source_word}",
         f"lemma|passive={lemma}|{_passive(token)}", f"rule|source={rule}|{source}",
+        f"content_prep={content_prep}", f"lemma|content_prep={lemma}|{content_prep}",
+        f"lemma|tag={lemma}|{token.tag_}", f"lemma|size={lemma}|{size}",
+        f"lemma|content_dep={lemma}|{content_root.dep_}",
+        f"dep|head={token.dep_}|{token.head.lemma_.lower()}", f"head_pos={token.head.pos_}",
+        f"before={_feature_word(doc[token.i - 1]) if token.i else '^'}",
+        f"after={_feature_word(doc[token.i + 1]) if token.i + 1 < len(doc) else '$'}",
+        f"headline={headline}", f"lex|headline={lexicon}|{headline}",
     ]
 
 
@@ -482,6 +594,12 @@ class CueModel:
 def cue_model() -> CueModel:
     """The trained cue model shipped in ``ingest/data`` (see bench/train_attribution_cues.py)."""
     return CueModel.read(CUE_MODEL_TSV)
+
+
+@functools.lru_cache(maxsize=1)
+def nesting_model() -> CueModel:
+    """The trained nesting model shipped in ``ingest/data`` (see bench/train_attribution_cues.py)."""
+    return CueModel.read(NESTING_MODEL_TSV)
 
 
 def _syntactic(token: Token) -> dict | None:
@@ -608,7 +726,8 @@ def _content_prep(prep: Token, lemma: str) -> bool:
         return False
     if prep.lower_ == "to" and lemma not in _TO_CONTENT:
         return False  # mostly the addressee
-    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    # the object of the preposition, or a clause ("railed against what he calls ...")
+    pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
     if pobj is None or pobj.ent_type_ in ("DATE", "TIME"):
         return False
     return not (prep.lower_ == "on" and pobj.pos_ == "PROPN")
@@ -714,19 +833,22 @@ def _noun_cue(noun: Token) -> dict | None:
     source = next((c for c in noun.children if c.dep_ == "poss"), None)
     by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
     by_object = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
-    content_token = None
+    content_token, rule = None, "noun"
     for c in noun.children:
         if c.dep_ in ("acl", "ccomp", "appos") and any(
             m.dep_ == "mark" and m.lower_ == "that" for m in c.children
         ):
-            content_token = c
+            content_token, rule = c, "noun"
             break
         if source is not None and (
             (c.dep_ == "prep" and c.lower_ in ("for", "of", "to", "against", "on", "about"))
             or (c.dep_ == "acl" and c.i > noun.i)
         ):
-            content_token = c
+            content_token, rule = c, "noun"
             break
+        if c.dep_ == "prep" and c.lower_ in _NOUN_CONTENT_PREPS and content_token is None:
+            # "concerns about ...", "calls for ...": owner-less, the cue model weighs the noun
+            content_token, rule = c, "noun_prep"
     if content_token is None:
         return None
     content = _within_paragraph(
@@ -746,7 +868,7 @@ def _noun_cue(noun: Token) -> dict | None:
         ),
         "content": [list(content)],
         "negated": any(c.dep_ == "neg" for c in noun.children),
-        "rule": "noun",
+        "rule": rule,
     }
 
 
@@ -797,6 +919,10 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
             if subject.lower_ in _EXPLETIVES and subject.dep_ == "nsubj" and current.lemma_ == "be":
                 return None
             return _subject_extent(subject)
+        # "was unable to confirm", "is quick to point out": the subject of the copula
+        if current.dep_ == "xcomp" and current.head.pos_ == "ADJ" and current.head.dep_ == "acomp":
+            current = current.head.head
+            continue
         # "He stood up and said ...", "..., adding that ...": the subject of the governing verb
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
             doc = current.doc

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.attribution import (
-    CUE_MODEL_TSV, CueModel, attributions, cue_candidates, cue_model, find_quotes, quote_index,
+    CUE_MODEL_TSV, CueModel, attributions, cue_candidates, cue_model, find_attributions,
+    find_quotes, nested_pairs, nesting_features, nesting_model, quote_index,
 )
 
 
@@ -110,6 +111,52 @@ def test_attribution_patterns(nlp, text, cue, source, content, direct):
     assert a["direct"] is direct
 
 
+def _candidates(nlp, text):
+    doc = nlp(text)
+    _quotes, in_quote = quote_index(doc)
+    return [
+        {
+            "cue": doc[r["cue"][0] : r["cue"][1]].text,
+            "rule": r["rule"],
+            "source": doc[r["source"][0] : r["source"][1]].text if r["source"] else None,
+            "content": " ".join(doc[s:e].text for s, e in r["content"]),
+        }
+        for r, _features in cue_candidates(doc, in_quote)
+    ]
+
+
+# text, cue, rule, source, content: what the syntax offers the cue model (which then decides)
+CANDIDATES = [
+    # a preposition whose object is a clause
+    ("Cruz has railed against what he calls the Washington cartel.", "has railed", "verb_object",
+     "Cruz", "against what he calls the Washington cartel"),
+    # prepositions of stance: at, with, over
+    ("The senator lashed out at the nominee on Friday.", "lashed out", "verb_object",
+     "The senator", "at the nominee"),
+    ("Democrats clashed with the White House over the budget.", "clashed", "verb_object",
+     "Democrats", "with the White House over the budget"),
+    # a noun without an owner, with a content preposition
+    ("Republicans renewed calls for a special prosecutor.", "calls", "noun_prep", None,
+     "for a special prosecutor"),
+    ("The report raised concerns about the deal.", "concerns", "noun_prep", None, "about the deal"),
+    # an owner still makes it the plain noun rule
+    ("Pence's call for a special prosecutor was ignored.", "call", "noun", "Pence",
+     "for a special prosecutor"),
+    # the subject of the copula speaks for an infinitive under an adjective
+    ("The Pentagon was unable to confirm that 10,000 troops had arrived.", "to confirm", "verb",
+     "The Pentagon", "that 10,000 troops had arrived"),
+    ("The spokesman was quick to deny the report.", "to deny", "verb_object", "The spokesman",
+     "the report"),
+]
+
+
+@pytest.mark.parametrize("text,cue,rule,source,content", CANDIDATES)
+def test_candidate_patterns(nlp, text, cue, rule, source, content):
+    found = [c for c in _candidates(nlp, text) if c["cue"] == cue]
+    assert found, f"no candidate with cue {cue!r} in {_candidates(nlp, text)}"
+    assert found[0] == {"cue": cue, "rule": rule, "source": source, "content": content}
+
+
 def test_mixed_quote_is_flagged(nlp):
     (a,) = _found(nlp, "He said the plan was “a disaster” for the region.")
     assert a["mixed"] and not a["direct"]
@@ -141,6 +188,52 @@ def test_attribution_inside_another_ones_content_is_nested(nlp):
     assert nested == {"estimate": False, "according to": True}
 
 
+ALWAYS_SEPARATE = CueModel({}, 0.0, 0.0)  # a nesting model that takes every inner one out
+
+
+def _contents(doc, nesting):
+    return {
+        doc[r["cue"][0] : r["cue"][1]].text: ([doc[s:e].text for s, e in r["content"]], r["nested"])
+        for r in find_attributions(doc, nesting=nesting)
+    }
+
+
+@pytest.mark.parametrize("nesting", [ALWAYS_SEPARATE, None], ids=["always", "shipped"])
+def test_a_second_attribution_is_taken_out_of_the_outer_content(nlp, nesting):
+    """The outer content keeps what is on either side of the inner one's clause."""
+    doc = nlp("Critics said the plan, which the mayor has defended as necessary, would cost too much.")
+    found = _contents(doc, nesting)
+    assert found["said"] == (["the plan", "would cost too much"], False)
+    assert found["has defended"][1] is False
+
+
+def test_a_report_that_is_the_whole_content_stays_nested(nlp):
+    """'Kirby said Moscow denied ...': nothing of the outer content would be left, so the inner
+    attribution stays a report inside the report, whatever the nesting model says."""
+    found = _contents(nlp("Kirby said Moscow denied that the troops had arrived."), ALWAYS_SEPARATE)
+    assert found == {
+        "said": (["Moscow denied that the troops had arrived"], False),
+        "denied": (["that the troops had arrived"], True),
+    }
+
+
+def test_nesting_model_file_matches_the_features(nlp):
+    """Every feature the shipped nesting weights name is one nesting_features still makes."""
+    doc = nlp(
+        "Critics said the plan, which the mayor has defended, would fail. Kirby said Moscow "
+        "denied that troops had arrived, adding that more would follow."
+    )
+    found = find_attributions(doc, nesting=ALWAYS_SEPARATE)
+    sentence_of = {t.i: n for n, sent in enumerate(doc.sents) for t in sent}
+    made = {
+        f.split("=", 1)[0]
+        for outer, inner, part in nested_pairs(doc, found, sentence_of)
+        for f in nesting_features(doc, outer, inner, part)
+    }
+    assert {name.split("=", 1)[0] for name in nesting_model().weights} <= made
+    assert 0.0 < nesting_model().threshold < 1.0
+
+
 def test_two_speakers_in_one_sentence(nlp):
     found = _found(nlp, "Kirby said 3,000 troops arrived, while Zelensky said 10,000 were ready.")
     by_source = {a["source"]: a["content"] for a in found}
@@ -159,6 +252,9 @@ def test_two_speakers_in_one_sentence(nlp):
         "Troops: 10,000 in Russia by December",  # a headline with a number and no speaker
         "The troops took the town and held it for a week.",  # verbs with objects, saying nothing
         "The soldiers are tired of the war.",  # an adjective with a complement, not a stance
+        # nouns with a preposition are candidates, but a place or a purpose is not a stance
+        "The mayor of Boston opened a school for children.",
+        "The bridge over the river was closed for repairs.",
     ],
 )
 def test_no_attribution(nlp, text):
