@@ -25,7 +25,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import logging
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
@@ -152,7 +151,7 @@ class ClaimIndex:
         ]
         index = cls(digest, claims)
         if render is not None:
-            threading.Thread(target=index.warm_up, args=(store, render), name="claim-rows-warm-up", daemon=True).start()
+            store.in_background("claim-rows-warm-up", lambda: index.warm_up(store, render))
         return index
 
     def rows(self, ids: list[str], render: RenderRows) -> list[bytes]:
@@ -165,11 +164,11 @@ class ClaimIndex:
     def warm_up(self, store: GraphStore, render: RenderRows) -> None:
         """Render every claim's row ahead of the requests, a batch at a time, in a background
         thread (:meth:`load` starts it); it stops once the store's digest has moved on, as the
-        index is then replaced. A failure (the store gone, the server shutting down) only ends
+        index is then replaced, or the store is closing. A failure (the store gone) only ends
         the warm-up: requests render what is missing themselves."""
         try:
             for start in range(0, len(self.claims), ROW_BATCH):
-                if store.query_once("api_store_digest")[0]["digest"] != self.digest:
+                if store.closing.is_set() or store.query_once("api_store_digest")[0]["digest"] != self.digest:
                     return
                 ids = [c.id for c in self.claims[start:start + ROW_BATCH] if c.id not in self._rows]
                 if ids:

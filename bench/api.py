@@ -12,9 +12,10 @@ fixed number of requests per endpoint and concurrency level. Requests vary over 
 parameters in a fixed order: for ``/claims`` pages at many offsets, speakers, subjects, kinds,
 dates and numbers (no two consecutive requests alike); the most mentioned entities (hubs, the
 slow case) and others as subgraph centers; name prefixes for search. Reports p50/p95/p99 latency,
-throughput, and the CPU time the API process and the store server spent per request (read from
-/proc: on a shared machine latency measures the queue for the CPU, CPU per request does not),
-per endpoint and concurrency as a Markdown table.
+throughput, and the CPU time the API process, the store server and the clients themselves spent
+per request (from /proc and this process's own clock: on a shared machine latency measures the
+queue for the CPU, CPU per request does not; the clients share the same cores), per endpoint and
+concurrency as a Markdown table.
 
 The API keeps the claims' order and filter fields in memory until the store changes
 (api/claim_index.py), so the first ``/claims`` request after a change pays for rebuilding it:
@@ -236,12 +237,13 @@ def main() -> int:
         rows = []
         for clients in args.concurrency:
             for endpoint, urls in lists.items():
-                api_cpu, store_cpu = cpu_ms(server.pid), cpu_ms(store_pid)
+                api_cpu, store_cpu, client_cpu = cpu_ms(server.pid), cpu_ms(store_pid), time.process_time()
                 latencies, wall, failures = run_level(base, urls, clients)
                 api_cpu, store_cpu = (cpu_ms(server.pid) - api_cpu) / len(urls), (cpu_ms(store_pid) - store_cpu) / len(urls)
+                client_cpu = (time.process_time() - client_cpu) * 1000 / len(urls)
                 rows.append((endpoint, clients, len(latencies), percentile(latencies, 50), percentile(latencies, 95),
                              percentile(latencies, 99), statistics.mean(latencies), len(latencies) / wall, failures,
-                             api_cpu, store_cpu))
+                             api_cpu, store_cpu, client_cpu))
                 print(f"{endpoint} x{clients}: p50 {rows[-1][3]:.1f} ms, p95 {rows[-1][4]:.1f} ms, load {os.getloadavg()[0]:.2f}", file=sys.stderr)
     finally:
         server.terminate()
@@ -252,10 +254,10 @@ def main() -> int:
     print(f"load average before/after: {before_load} / {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if cold:
         print(f"first /claims of a fresh server (cold path), {len(cold)} starts: " + ", ".join(f"{ms:.0f} ms" for ms in cold))
-    print("| endpoint | clients | requests | p50 (ms) | p95 (ms) | p99 (ms) | mean (ms) | requests/s | non-200 | API CPU ms/req | store CPU ms/req |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for endpoint, clients, n, p50, p95, p99, mean, rate, failures, api_cpu, store_cpu in rows:
-        print(f"| `{endpoint}` | {clients} | {n} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {mean:.1f} | {rate:.0f} | {failures} | {api_cpu:.1f} | {store_cpu:.1f} |")
+    print("| endpoint | clients | requests | p50 (ms) | p95 (ms) | p99 (ms) | mean (ms) | requests/s | non-200 | API CPU ms/req | store CPU ms/req | client CPU ms/req |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for endpoint, clients, n, p50, p95, p99, mean, rate, failures, api_cpu, store_cpu, client_cpu in rows:
+        print(f"| `{endpoint}` | {clients} | {n} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {mean:.1f} | {rate:.0f} | {failures} | {api_cpu:.1f} | {store_cpu:.1f} | {client_cpu:.1f} |")
     return 0
 
 

@@ -108,6 +108,10 @@ def needs_autocommit(text: str) -> bool:
     return bool(_IN_TRANSACTIONS.search(_LITERALS.sub(" ", text)))
 
 
+BACKGROUND_JOIN_S = 30.0
+"""How long :meth:`GraphStore.close` waits for background work to reach its next check."""
+
+
 class GraphStore:
     settings: Settings
     database: str
@@ -122,6 +126,9 @@ class GraphStore:
         """The embedded server's state (pid, ports), None for a server at NEO4J_URI."""
         self._home = settings.home.resolve()
         self._reconnecting = threading.Lock()
+        self.closing = threading.Event()
+        """Set by :meth:`close`: background work (:meth:`in_background`) stops at its next check."""
+        self._background: list[threading.Thread] = []
         self._connect()
 
     @classmethod
@@ -156,7 +163,18 @@ class GraphStore:
         self.agent = self.driver.get_server_info().agent
         self.dialect = dialects.for_agent(self.agent, http_url=http_url, user=user, password=password)
 
+    def in_background(self, name: str, work: Callable[[], None]) -> None:
+        """Run ``work`` in a daemon thread that :meth:`close` waits for: the driver must not be
+        closed under a query in flight. ``work`` should check :attr:`closing` between queries."""
+        self._background = [thread for thread in self._background if thread.is_alive()]
+        thread = threading.Thread(target=work, name=name, daemon=True)
+        self._background.append(thread)
+        thread.start()
+
     def close(self) -> None:
+        self.closing.set()
+        for thread in self._background:
+            thread.join(timeout=BACKGROUND_JOIN_S)
         self.driver.close()
         if self._watch is not None:
             self._watch.close()

@@ -438,3 +438,21 @@ def _params(filters, offset: int) -> dict:
         if getattr(filters, name) is not None:
             params[name] = str(getattr(filters, name))
     return params
+
+
+def test_closing_a_store_waits_for_its_claim_rows_warm_up(ingested_store):
+    """Listing claims starts rendering every row in the background (api/claim_index.py); a
+    one-off reader such as ``newsgraph who-said`` closes its store right after: the close must
+    wait for the warm-up's query in flight instead of closing the driver under it."""
+    import threading
+
+    from api import reads
+    from graph.store import GraphStore
+
+    for _ in range(3):
+        store = GraphStore.open(ingested_store.settings)
+        try:
+            assert reads.list_claims(store, reads.ClaimFilters(), limit=5).total > 0
+        finally:
+            store.close()
+        assert not any(t.name == "claim-rows-warm-up" and t.is_alive() for t in threading.enumerate())
