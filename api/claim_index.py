@@ -11,8 +11,8 @@ plus the rows themselves.
 The rows are kept too, as the JSON the API sends (``ClaimRow``): a request renders the rows of its
 page that are not held yet (one ``api_claim_rows`` query), and after every rebuild a background
 thread renders all the others, a batch at a time, so that in the steady state a page is served
-from memory whatever is asked, without a worker thread (``routers/claims.py``) (an unfiltered page used to cost 8-15 ms of API CPU, most of it
-decoding and validating the rows). Everything a row shows (speaker, subjects, stance links,
+from memory whatever is asked, on the event loop (``routers/claims.py``); an unfiltered page
+used to cost 8-15 ms of API CPU, most of it decoding and validating the rows. Everything a row shows (speaker, subjects, stance links,
 copies in near-duplicate articles) changes only when articles are stored, that is with the
 digest. The entity references of the filters (``about``, ``speaker``) are resolved once per
 digest too.
