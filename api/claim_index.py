@@ -33,8 +33,10 @@ from graph.store import GraphStore
 
 log = logging.getLogger(__name__)
 
-RenderRows = Callable[[list[str]], dict[str, bytes]]
-"""Claim ids to their rows of the who-said-what table as JSON (claims not found are left out)."""
+RenderRows = Callable[[GraphStore, list[str]], dict[str, bytes]]
+"""Claim ids to their rows of the who-said-what table as JSON (claims not found are left out).
+Given the store on each call: an index holding the store would keep it alive, as the index is
+held per store in a weak dictionary (api/derived.py)."""
 ROW_BATCH = 500
 """Claims rendered per query by the background warm-up."""
 MAX_REFERENCES = 10_000
@@ -93,9 +95,10 @@ class ClaimQuery:
 class ClaimIndex:
     """Every claim's filter fields, in time order, as of one digest of the stored articles."""
 
-    def __init__(self, digest: int | None, claims: list[IndexedClaim]):
+    def __init__(self, digest: int | None, claims: list[IndexedClaim], render: RenderRows):
         self.digest = digest
         self.claims = claims
+        self._render = render
         self.warm = False
         """Every claim's row is held (set by :meth:`warm_up`)."""
         self._rows: dict[str, bytes] = {}
@@ -130,8 +133,8 @@ class ClaimIndex:
                 self._timed.append(position)
 
     @classmethod
-    def load(cls, store: GraphStore, digest: int | None, render: RenderRows | None = None) -> "ClaimIndex":
-        """The index as of ``digest``; with ``render``, its rows then warmed up in the background."""
+    def load(cls, store: GraphStore, digest: int | None, render: RenderRows) -> "ClaimIndex":
+        """The index as of ``digest``, its rows (made by ``render``) then warmed up in the background."""
         quantities: dict[str, list[IndexedQuantity]] = defaultdict(list)
         for row in store.query("api_claim_index_quantities"):
             quantities[row["claim_id"]].append(IndexedQuantity(
@@ -149,19 +152,18 @@ class ClaimIndex:
             )
             for row in rows
         ]
-        index = cls(digest, claims)
-        if render is not None:
-            store.in_background("claim-rows-warm-up", lambda: index.warm_up(store, render))
+        index = cls(digest, claims, render)
+        store.in_background("claim-rows-warm-up", lambda: index.warm_up(store))
         return index
 
-    def rows(self, ids: list[str], render: RenderRows) -> list[bytes]:
+    def rows(self, store: GraphStore, ids: list[str]) -> list[bytes]:
         """The JSON rows of these claims, in the order given, rendering those not held yet."""
         missing = [i for i in ids if i not in self._rows]
         if missing:
-            self._rows.update(render(missing))
+            self._rows.update(self._render(store, missing))
         return [self._rows[i] for i in ids if i in self._rows]
 
-    def warm_up(self, store: GraphStore, render: RenderRows) -> None:
+    def warm_up(self, store: GraphStore) -> None:
         """Render every claim's row ahead of the requests, a batch at a time, in a background
         thread (:meth:`load` starts it); it stops once the store's digest has moved on, as the
         index is then replaced, or the store is closing. A failure (the store gone) only ends
@@ -172,7 +174,7 @@ class ClaimIndex:
                     return
                 ids = [c.id for c in self.claims[start:start + ROW_BATCH] if c.id not in self._rows]
                 if ids:
-                    self._rows.update(render(ids))
+                    self._rows.update(self._render(store, ids))
             self.warm = True
         except Exception as error:  # noqa: BLE001 - see the docstring
             log.info("claim rows warm-up stopped: %s", error)

@@ -40,9 +40,9 @@ CLAIM_EDGE_TYPES: tuple[str, ...] = (*CLAIM_KINDS, "ABOUT")
 CLAIM_LINK_TYPES: tuple[str, ...] = ("CONFLICTS_WITH", "CORROBORATES", "DENIES")
 SUBGRAPH_EDGE_TYPES: tuple[str, ...] = (*RELATION_TYPES, *CLAIM_EDGE_TYPES, *CLAIM_LINK_TYPES)
 
-_EDGE_PROPERTIES_LEFT_OUT = frozenset({"evidence_text", "article_id", "start", "end", "sentence", "id"})
+EDGE_PROPERTIES_LEFT_OUT = frozenset({"evidence_text", "article_id", "start", "end", "sentence", "id"})
 """Per-evidence properties: shown in the evidence entries, not in the edge's properties."""
-_EVIDENCE_PROPERTIES = ("start", "end", "confidence", "extractor", "claim_id", "count", "qualifier", "title", "reason")
+EVIDENCE_PROPERTIES = ("start", "end", "confidence", "extractor", "claim_id", "count", "qualifier", "title", "reason")
 
 
 def _dumps(value: Any) -> str:
@@ -215,7 +215,7 @@ class GraphIndex:
                 link = self.links.setdefault(node.id, {}).get(other.id)
                 if link is None:
                     link = self.links[node.id][other.id] = _Link()
-                if not link.edges or link.edges[-1] is not edge and edge not in link.edges:
+                if edge not in link.edges:
                     link.edges.append(edge)
                 if node.is_claim:
                     article_id, confidence = node.article_id, None
@@ -255,7 +255,7 @@ class GraphIndex:
         sentence = props.get("evidence_text")
         entry: dict[str, Any] = {"article_id": article_id,
                                  "sentence": sentence if sentence is not None else (claim.sentence if claim and article_id else None)}
-        for name in _EVIDENCE_PROPERTIES:
+        for name in EVIDENCE_PROPERTIES:
             if props.get(name) is not None:
                 entry[name] = props[name]
         article = self.articles.get(article_id) or {}
@@ -264,7 +264,7 @@ class GraphIndex:
                      outlet=article.get("outlet"), url=article.get("url"))
         entry = {k: v for k, v in entry.items() if v is not None}
         key = props.get("id") or rel["element_id"]
-        shown = {k: jsonable(v) for k, v in props.items() if k not in _EDGE_PROPERTIES_LEFT_OUT}
+        shown = {k: jsonable(v) for k, v in props.items() if k not in EDGE_PROPERTIES_LEFT_OUT}
         return _Evidence(key=key, order=(entry.get("published") or "", entry.get("article_id") or "", entry.get("start") or 0, key),
                          confidence=props.get("confidence") or 0, json=_dumps(entry), properties=_dumps(shown)[1:-1])
 
@@ -348,7 +348,7 @@ class GraphIndex:
             reached: dict[str, list] = {}  # node -> [frontier nodes reaching it, relationships, what leads there]
             for node in ordered:
                 for other, link in (self.links.get(node.id) or {}).items():
-                    kept = link.edges if unfiltered else self._kept(node, link, nodes[other], query)
+                    kept = self._kept(node, link, nodes[other], query)
                     if not kept:
                         continue
                     if other in taken:
@@ -359,8 +359,7 @@ class GraphIndex:
                         seen = reached[other] = [0, 0, []]
                     seen[0] += 1
                     seen[1] += len(kept) if per_relationship else (
-                        len(link.relationships) if unfiltered or query.rel_types is None
-                        else sum(len(e.relationships) for e in kept))
+                        len(link.relationships) if query.rel_types is None else sum(len(e.relationships) for e in kept))
                     seen[2].append((node.id, kept))
             if len(reached) > room:
                 truncated = True

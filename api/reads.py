@@ -16,7 +16,15 @@ from pydantic import TypeAdapter
 
 from api.claim_index import ClaimIndex, ClaimQuery
 from api.derived import PerDigest
-from api.graph_index import GraphIndex, SubgraphQuery, claim_label, graph_index, jsonable
+from api.graph_index import (
+    EDGE_PROPERTIES_LEFT_OUT,
+    EVIDENCE_PROPERTIES,
+    GraphIndex,
+    SubgraphQuery,
+    claim_label,
+    graph_index,
+    jsonable,
+)
 from api.schemas import (
     ArticleDetail,
     ArticleRef,
@@ -237,7 +245,7 @@ def _claims_page(store: GraphStore, index: ClaimIndex, filters: ClaimFilters, li
         descending=filters.descending,
     )
     ids, total = index.page(query, offset=offset, limit=limit)
-    rows = index.rows(ids, lambda missing: claim_rows_json(store, missing))
+    rows = index.rows(store, ids)
     return _page_json(rows, total, limit, offset)
 
 
@@ -250,7 +258,7 @@ def claim_rows_json(store: GraphStore, ids: list[str]) -> dict[str, bytes]:
 
 
 _claim_indexes: PerDigest[ClaimIndex] = PerDigest(
-    lambda store, digest: ClaimIndex.load(store, digest, render=lambda ids: claim_rows_json(store, ids)))
+    lambda store, digest: ClaimIndex.load(store, digest, render=claim_rows_json))
 
 
 def claim_rows(store: GraphStore, ids: list[str]) -> list[ClaimRow]:
@@ -440,13 +448,12 @@ def _add_edge(edges: dict[str, dict], row: dict) -> None:
     entry: dict[str, Any] = {"article_id": article_id, "sentence": props.get("evidence_text")}
     if entry["sentence"] is None and article_id and row.get("sentence_index") is not None:
         entry["sentence_id"] = f"{article_id}:{row['sentence_index']}"
-    for key_name in ("start", "end", "confidence", "extractor", "claim_id", "count", "qualifier", "title", "reason"):
+    for key_name in EVIDENCE_PROPERTIES:
         if props.get(key_name) is not None:
             entry[key_name] = props[key_name]
     edge["evidence"][evidence_key] = entry
     if (props.get("confidence") or 0) >= (edge["props"].get("confidence") or 0):
-        edge["props"] = {k: jsonable(v) for k, v in props.items()
-                         if k not in {"evidence_text", "article_id", "start", "end", "sentence", "id"}}
+        edge["props"] = {k: jsonable(v) for k, v in props.items() if k not in EDGE_PROPERTIES_LEFT_OUT}
 
 
 def _fill_evidence(store: GraphStore, edges: dict[str, dict]) -> None:
