@@ -640,6 +640,8 @@ def _headline_colon(colon: Token, in_quote: list[int]) -> dict | None:
         return None
     if not capitals and not any(t.pos_ in ("PROPN", "NOUN") for t in name):
         return None
+    if all(t.ent_type_ in ("GPE", "LOC") for t in name):
+        return None  # a dateline ("WASHINGTON: ..."), not a speaker
     return {
         "cue": [colon.i, colon.i + 1],
         "lemma": ":",

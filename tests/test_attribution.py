@@ -271,6 +271,7 @@ def test_two_speakers_in_one_sentence(nlp):
         "It is clear that the troops crossed the border.",  # no source to be clear
         "Update: The article was corrected on Tuesday.",  # a label, not a speaker, before a colon
         "Washington: The talks resumed on Monday after a pause of two weeks.",  # a dateline
+        "WASHINGTON: The talks resumed on Monday after a pause of two weeks.",  # in capitals too
         "Troops: 10,000 in Russia by December",  # a headline with a number and no speaker
         "The troops took the town and held it for a week.",  # verbs with objects, saying nothing
         "The soldiers are tired of the war.",  # an adjective with a complement, not a stance
