@@ -408,7 +408,22 @@ def nesting_features(doc: Doc, outer: dict, inner: dict, part: int) -> list[str]
     relation = "root" if cue.i == content_root.i else (
         "child" if cue.head.i == content_root.i else "deeper"
     )
+    # a verb without a subject of its own shares one: "She said she regretted it and promised
+    # ..." / "..., noting that ..." speak for the outer source when it is a claim verb
+    own_subject = any(c.dep_ in _SUBJECT_DEPS for c in cue.children)
+    same_source = inner["source"] is not None and inner["source"] == outer["source"]
+    lexicon = (
+        "claim" if inner["lemma"] in CUE_LEXICON else "stance" if inner["lemma"] in STANCE_VERBS
+        else "other"
+    )
+    joined = doc[cue.left_edge.i - 1].lower_ if cue.left_edge.i > 0 else "^"
+    joined = joined if joined in (",", ";", "and", "but", "while", "—", "-") else "other"
+    shape = f"{relation}|{cue.dep_}|{cue.tag_}|{own_subject}"
     return [
+        f"nest_shape={shape}", f"nest_shape|lex={shape}|{lexicon}",
+        f"nest_same_source={same_source}", f"nest_same_source|dep={same_source}|{cue.dep_}",
+        f"nest_own_subject|lex={own_subject}|{lexicon}", f"nest_joined|dep={joined}|{cue.dep_}",
+        f"nest_lex|dep={lexicon}|{cue.dep_}", f"nest_shape|lemma={shape}|{inner['lemma']}",
         f"nest_dep={cue.dep_}", f"nest_tag={cue.tag_}", f"nest_rule={inner['rule']}",
         f"nest_lemma={inner['lemma']}", f"nest_outer={outer['lemma']}",
         f"nest_outer_rule={outer['rule']}", f"nest_relation={relation}",
@@ -430,21 +445,32 @@ def _separate_nested(doc: Doc, found: list[dict], sentence_of: dict[int, int], m
     for outer, inner, part in nested_pairs(doc, found, sentence_of):
         if model.score(nesting_features(doc, outer, inner, part)) >= model.threshold:
             cue = doc[inner["cue"][0] : inner["cue"][1]].root
+            # the inner source is not cut: its own subject is in its clause already, and a
+            # shared one ("She said she regretted it and promised ...", "..., noting ...")
+            # stands outside it, where cutting up to it would take all of the outer content
             ranges = [inner["cue"], (cue.left_edge.i, cue.right_edge.i + 1)] + inner["content"]
-            if inner["source"]:
-                ranges.append(inner["source"])
-            cuts.append((outer, min(r[0] for r in ranges), max(r[1] for r in ranges)))
-    for outer, cut_start, cut_end in cuts:
+            cuts.append((outer, inner, cue, min(r[0] for r in ranges), max(r[1] for r in ranges)))
+    for outer, inner, cue, cut_start, cut_end in cuts:
         parts = []
+        shared_subject = False
         for s, e in outer["content"]:
             if cut_end <= s or e <= cut_start:
                 parts.append([s, e])
                 continue
+            # a verb without a subject whose source is found in the outer content took the
+            # subject of the clause it hangs off ("Kirsch told the AP her group never worked
+            # with him and said ..."); out of that clause, it shares the outer source
+            shared_subject = shared_subject or (
+                inner["source"] is not None and s <= inner["source"][0] < cut_start
+                and not any(c.dep_ in _SUBJECT_DEPS for c in cue.children)
+            )
             for piece in (_trim(doc, s, max(s, cut_start)), _trim(doc, min(e, cut_end), e)):
                 if piece is not None and piece[1] - piece[0] >= 2:
                     parts.append(list(piece))
         if parts:
             outer["content"] = parts
+            if shared_subject:
+                inner["source"] = outer["source"]
 
 
 def quote_index(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS):
