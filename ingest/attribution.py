@@ -441,6 +441,7 @@ def _separate_nested(doc: Doc, found: list[dict], sentence_of: dict[int, int], m
     one, not a report inside the report ("Critics said the plan, which the mayor defended,
     would fail", "X said ..., while Y accused ..."): the outer content keeps what is on either
     side of the inner one's clause."""
+    _untangle_mutual(doc, found, sentence_of)
     cuts = []
     for outer, inner, part in nested_pairs(doc, found, sentence_of):
         if model.score(nesting_features(doc, outer, inner, part)) >= model.threshold:
@@ -471,6 +472,32 @@ def _separate_nested(doc: Doc, found: list[dict], sentence_of: dict[int, int], m
             outer["content"] = parts
             if shared_subject:
                 inner["source"] = outer["source"]
+
+
+def _untangle_mutual(doc: Doc, found: list[dict], sentence_of: dict[int, int]) -> None:
+    """Two attributions each in the other's content ("Trump said he was happy, according to
+    The Times": the verb's clause ran past the comma): the wider one reports the other, whose
+    content stops before the wider one's cue and source."""
+    def extent(record):
+        ranges = [record["cue"]] + record["content"] + ([record["source"]] if record["source"] else [])
+        return min(r[0] for r in ranges), max(r[1] for r in ranges)
+
+    pairs = {(id(outer), id(inner)): (outer, inner) for outer, inner, _ in nested_pairs(doc, found, sentence_of)}
+    for (a, b), (outer, inner) in pairs.items():
+        if a > b or (b, a) not in pairs:
+            continue
+        first, last = extent(outer), extent(inner)
+        wide, narrow = (outer, inner) if first[1] - first[0] >= last[1] - last[0] else (inner, outer)
+        taken = [wide["cue"]] + ([wide["source"]] if wide["source"] else [])
+        cut_start, cut_end = min(r[0] for r in taken), max(r[1] for r in taken)
+        parts = []
+        for s, e in narrow["content"]:
+            for piece in ((s, min(e, cut_start)), (max(s, cut_end), e)) if s < cut_end and cut_start < e else ((s, e),):
+                piece = _trim(doc, *piece) if piece[1] > piece[0] else None
+                if piece is not None and piece[1] - piece[0] >= 2:
+                    parts.append(list(piece))
+        if parts:
+            narrow["content"] = parts
 
 
 def quote_index(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS):
@@ -838,20 +865,65 @@ def _prepositional(token: Token, cue_end: int, pobj: Token, lemma: str, kind: st
     before = _within_paragraph(doc, clause_start, token.i, token.i)
     after = _within_paragraph(doc, phrase_end, clause_end, token.i)
     candidates = [p for p in (before, after) if p is not None]
-    if not candidates:
+    set_off = _set_off_phrase(token, phrase_end)
+    if set_off is not None:
+        parts = set_off
+    elif candidates:
+        parts = [max(candidates, key=lambda p: p[1] - p[0])]
+    else:
         return None
-    content = max(candidates, key=lambda p: p[1] - p[0])
-    if content[1] - content[0] < 3:
+    if sum(e - s for s, e in parts) < 3:
         return None
     return {
         "cue": [token.i, cue_end],
         "lemma": lemma,
         "kind": kind,
         "source": list(source),
-        "content": [list(content)],
+        "content": [list(p) for p in parts],
         "negated": False,
         "rule": rule,
     }
+
+
+def _set_off_phrase(token: Token, phrase_end: int) -> list[tuple[int, int]] | None:
+    """The content of a cue phrase set off by commas, whatever the parse hangs it on.
+
+    "X, according to Y." reports the whole sentence before it; "X, according to Y, Z" the
+    sentence around it.  A phrase opening its sentence (no comma before) is left to the parse.
+    """
+    doc = token.doc
+    if token.i == 0 or doc[token.i - 1].text != ",":
+        return None
+    sent = token.sent
+    start = sent.start
+    # inside a parenthesis, the parenthesis is the sentence: "Iowa (93 percent were white,
+    # according to exit polls)"
+    for i in range(token.i - 1, sent.start - 1, -1):
+        if doc[i].text == ")":
+            break
+        if doc[i].text == "(":
+            start = i + 1
+            break
+    after = phrase_end
+    while after < sent.end and doc[after].is_space:
+        after += 1
+    # the parse may run the source on ("sources who spoke to Fox but were not authorized"): a
+    # phrase with no comma after it ends the sentence
+    ends = not any(doc[i].text == "," for i in range(after, sent.end))
+    if ends or after >= sent.end or doc[after].text in (".", "!", "?", ")", ";", ":"):
+        parts = [_within_paragraph(doc, start, token.i - 1, token.i)]
+    elif doc[after].text == ",":
+        end = after + 1
+        while end < sent.end and doc[end].text not in (";", ")") and "\n" not in doc[end].text:
+            end += 1
+        parts = [
+            _within_paragraph(doc, start, token.i - 1, token.i),
+            _within_paragraph(doc, after + 1, end, token.i),
+        ]
+    else:
+        return None
+    parts = [p for p in parts if p is not None]
+    return parts or None
 
 
 def _noun_cue(noun: Token) -> dict | None:
