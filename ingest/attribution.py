@@ -1058,6 +1058,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and (
         (doc[end - 1].is_punct and not doc[end - 1].is_quote) or doc[end - 1].is_space
+        or doc[end - 1].dep_ == "cc"
     ):
         end -= 1
     if end <= start:
