@@ -412,7 +412,22 @@ def nesting_features(doc: Doc, outer: dict, inner: dict, part: int) -> list[str]
     relation = "root" if cue.i == content_root.i else (
         "child" if cue.head.i == content_root.i else "deeper"
     )
+    # a verb without a subject of its own shares one: "She said she regretted it and promised
+    # ..." / "..., noting that ..." speak for the outer source when it is a claim verb
+    own_subject = any(c.dep_ in _SUBJECT_DEPS for c in cue.children)
+    same_source = inner["source"] is not None and inner["source"] == outer["source"]
+    lexicon = (
+        "claim" if inner["lemma"] in CUE_LEXICON else "stance" if inner["lemma"] in STANCE_VERBS
+        else "other"
+    )
+    joined = doc[cue.left_edge.i - 1].lower_ if cue.left_edge.i > 0 else "^"
+    joined = joined if joined in (",", ";", "and", "but", "while", "—", "-") else "other"
+    shape = f"{relation}|{cue.dep_}|{cue.tag_}|{own_subject}"
     return [
+        f"nest_shape={shape}", f"nest_shape|lex={shape}|{lexicon}",
+        f"nest_same_source={same_source}", f"nest_same_source|dep={same_source}|{cue.dep_}",
+        f"nest_own_subject|lex={own_subject}|{lexicon}", f"nest_joined|dep={joined}|{cue.dep_}",
+        f"nest_lex|dep={lexicon}|{cue.dep_}", f"nest_shape|lemma={shape}|{inner['lemma']}",
         f"nest_dep={cue.dep_}", f"nest_tag={cue.tag_}", f"nest_rule={inner['rule']}",
         f"nest_lemma={inner['lemma']}", f"nest_outer={outer['lemma']}",
         f"nest_outer_rule={outer['rule']}", f"nest_relation={relation}",
@@ -430,25 +445,63 @@ def _separate_nested(doc: Doc, found: list[dict], sentence_of: dict[int, int], m
     one, not a report inside the report ("Critics said the plan, which the mayor defended,
     would fail", "X said ..., while Y accused ..."): the outer content keeps what is on either
     side of the inner one's clause."""
+    _untangle_mutual(doc, found, sentence_of)
     cuts = []
     for outer, inner, part in nested_pairs(doc, found, sentence_of):
         if model.score(nesting_features(doc, outer, inner, part)) >= model.threshold:
             cue = doc[inner["cue"][0] : inner["cue"][1]].root
+            # the inner source is not cut: its own subject is in its clause already, and a
+            # shared one ("She said she regretted it and promised ...", "..., noting ...")
+            # stands outside it, where cutting up to it would take all of the outer content
             ranges = [inner["cue"], (cue.left_edge.i, cue.right_edge.i + 1)] + inner["content"]
-            if inner["source"]:
-                ranges.append(inner["source"])
-            cuts.append((outer, min(r[0] for r in ranges), max(r[1] for r in ranges)))
-    for outer, cut_start, cut_end in cuts:
+            cuts.append((outer, inner, cue, min(r[0] for r in ranges), max(r[1] for r in ranges)))
+    for outer, inner, cue, cut_start, cut_end in cuts:
         parts = []
+        shared_subject = False
         for s, e in outer["content"]:
             if cut_end <= s or e <= cut_start:
                 parts.append([s, e])
                 continue
+            # a verb without a subject whose source is found in the outer content took the
+            # subject of the clause it hangs off ("Kirsch told the AP her group never worked
+            # with him and said ..."); out of that clause, it shares the outer source
+            shared_subject = shared_subject or (
+                inner["source"] is not None and s <= inner["source"][0] < cut_start
+                and not any(c.dep_ in _SUBJECT_DEPS for c in cue.children)
+            )
             for piece in (_trim(doc, s, max(s, cut_start)), _trim(doc, min(e, cut_end), e)):
                 if piece is not None and piece[1] - piece[0] >= 2:
                     parts.append(list(piece))
         if parts:
             outer["content"] = parts
+            if shared_subject:
+                inner["source"] = outer["source"]
+
+
+def _untangle_mutual(doc: Doc, found: list[dict], sentence_of: dict[int, int]) -> None:
+    """Two attributions each in the other's content ("Trump said he was happy, according to
+    The Times": the verb's clause ran past the comma): the wider one reports the other, whose
+    content stops before the wider one's cue and source."""
+    def extent(record):
+        ranges = [record["cue"]] + record["content"] + ([record["source"]] if record["source"] else [])
+        return min(r[0] for r in ranges), max(r[1] for r in ranges)
+
+    pairs = {(id(outer), id(inner)): (outer, inner) for outer, inner, _ in nested_pairs(doc, found, sentence_of)}
+    for (a, b), (outer, inner) in pairs.items():
+        if a > b or (b, a) not in pairs:
+            continue
+        first, last = extent(outer), extent(inner)
+        wide, narrow = (outer, inner) if first[1] - first[0] >= last[1] - last[0] else (inner, outer)
+        taken = [wide["cue"]] + ([wide["source"]] if wide["source"] else [])
+        cut_start, cut_end = min(r[0] for r in taken), max(r[1] for r in taken)
+        parts = []
+        for s, e in narrow["content"]:
+            for piece in ((s, min(e, cut_start)), (max(s, cut_end), e)) if s < cut_end and cut_start < e else ((s, e),):
+                piece = _trim(doc, *piece) if piece[1] > piece[0] else None
+                if piece is not None and piece[1] - piece[0] >= 2:
+                    parts.append(list(piece))
+        if parts:
+            narrow["content"] = parts
 
 
 def quote_index(doc: Doc, max_quote_chars: int = _MAX_QUOTE_CHARS):
@@ -906,20 +959,65 @@ def _prepositional(token: Token, cue_end: int, pobj: Token, lemma: str, kind: st
     before = _within_paragraph(doc, clause_start, token.i, token.i)
     after = _within_paragraph(doc, phrase_end, clause_end, token.i)
     candidates = [p for p in (before, after) if p is not None]
-    if not candidates:
+    set_off = _set_off_phrase(token, phrase_end)
+    if set_off is not None:
+        parts = set_off
+    elif candidates:
+        parts = [max(candidates, key=lambda p: p[1] - p[0])]
+    else:
         return None
-    content = max(candidates, key=lambda p: p[1] - p[0])
-    if content[1] - content[0] < 3:
+    if sum(e - s for s, e in parts) < 3:
         return None
     return {
         "cue": [token.i, cue_end],
         "lemma": lemma,
         "kind": kind,
         "source": list(source),
-        "content": [list(content)],
+        "content": [list(p) for p in parts],
         "negated": False,
         "rule": rule,
     }
+
+
+def _set_off_phrase(token: Token, phrase_end: int) -> list[tuple[int, int]] | None:
+    """The content of a cue phrase set off by commas, whatever the parse hangs it on.
+
+    "X, according to Y." reports the whole sentence before it; "X, according to Y, Z" the
+    sentence around it.  A phrase opening its sentence (no comma before) is left to the parse.
+    """
+    doc = token.doc
+    if token.i == 0 or doc[token.i - 1].text != ",":
+        return None
+    sent = token.sent
+    start = sent.start
+    # inside a parenthesis, the parenthesis is the sentence: "Iowa (93 percent were white,
+    # according to exit polls)"
+    for i in range(token.i - 1, sent.start - 1, -1):
+        if doc[i].text == ")":
+            break
+        if doc[i].text == "(":
+            start = i + 1
+            break
+    after = phrase_end
+    while after < sent.end and doc[after].is_space:
+        after += 1
+    # the parse may run the source on ("sources who spoke to Fox but were not authorized"): a
+    # phrase with no comma after it ends the sentence
+    ends = not any(doc[i].text == "," for i in range(after, sent.end))
+    if ends or after >= sent.end or doc[after].text in (".", "!", "?", ")", ";", ":"):
+        parts = [_within_paragraph(doc, start, token.i - 1, token.i)]
+    elif doc[after].text == ",":
+        end = after + 1
+        while end < sent.end and doc[end].text not in (";", ")") and "\n" not in doc[end].text:
+            end += 1
+        parts = [
+            _within_paragraph(doc, start, token.i - 1, token.i),
+            _within_paragraph(doc, after + 1, end, token.i),
+        ]
+    else:
+        return None
+    parts = [p for p in parts if p is not None]
+    return parts or None
 
 
 def _noun_cue(noun: Token) -> dict | None:
@@ -1054,6 +1152,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and (
         (doc[end - 1].is_punct and not doc[end - 1].is_quote) or doc[end - 1].is_space
+        or doc[end - 1].dep_ == "cc"
     ):
         end -= 1
     if end <= start:
