@@ -165,6 +165,8 @@ CUE_ADJECTIVES = frozenset({
 })
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _EXPLETIVES = {"it", "there"}
+_AGENT_ENTITIES = {"PERSON", "ORG", "NORP", "GPE"}
+_PERSONAL_OBJECTS = {"me", "him", "her", "us", "them"}
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
 _STRAIGHT = '"'
@@ -758,6 +760,16 @@ def _trailing_speaker(verb: Token):
     start = verb.i - 1
     while start > 0 and "\n" not in doc[start - 1].text_with_ws and doc[start - 1].text not in (".", "!", "?"):
         start -= 1
+    subjects = [c for c in verb.lefts if c.dep_ in _SUBJECT_DEPS]
+    if subjects:
+        # '"...," Jeff Weaver, Sanders' campaign manager, said in a statement': with its
+        # subject before it, what follows the verb is an object or an adjunct; the subject is
+        # the speaker and what precedes it the content
+        subject = subjects[-1]
+        content = _trim(doc, start, subject.left_edge.i)
+        if content is None or content[1] - content[0] < 3:
+            return None
+        return content, _subject_extent(subject)
     content = _trim(doc, start, verb.i - 1)
     if content is None or content[1] - content[0] < 3 or doc[content[1] - 1].is_quote:
         return None
@@ -919,10 +931,38 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
             if subject.lower_ in _EXPLETIVES and subject.dep_ == "nsubj" and current.lemma_ == "be":
                 return None
             return _subject_extent(subject)
+        # "after being warned by Moscow", "Pushed by host Chuck Todd, ...": a passive participle
+        # without a subject speaks for its by-agent, not for the clause it hangs on
+        agent = next((c for c in current.children if c.dep_ == "agent"), None)
+        if agent is not None and current.tag_ == "VBN":
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            return (pobj.left_edge.i, pobj.right_edge.i + 1) if pobj is not None else None
         # "was unable to confirm", "is quick to point out": the subject of the copula
         if current.dep_ == "xcomp" and current.head.pos_ == "ADJ" and current.head.dep_ == "acomp":
             current = current.head.head
             continue
+        # "ended the meeting by announcing ...", "after saying ...": the gerund of a
+        # preposition speaks for the verb the preposition hangs on
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.pos_ in ("VERB", "AUX"):
+            current = current.head.head
+            continue
+        # "polls showing ...", "Democrats supporting Mrs. Clinton": an active participle right
+        # after a noun speaks for the noun; set off by a comma, or after the clause's object
+        # ("drew crowds describing ..."), it as often speaks for the clause's subject
+        if current.dep_ == "acl" and current.tag_ == "VBG":
+            noun = current.head
+            if noun.pos_ not in ("NOUN", "PROPN", "PRON") or noun.dep_ == "dobj":
+                return None
+            before = current.left_edge.i - 1
+            if before >= 0 and current.doc[before].is_punct:
+                return None
+            return _subject_extent(noun)
+        # "led Schultz to announce", "urged him to say": a person as object controls the
+        # infinitive ("used the speech to refute" is the subject's purpose)
+        if current.dep_ == "xcomp" and current.tag_ == "VB":
+            obj = next((c for c in current.head.children if c.dep_ == "dobj" and c.i < current.i), None)
+            if obj is not None and (obj.ent_type_ in _AGENT_ENTITIES or obj.lower_ in _PERSONAL_OBJECTS):
+                return _subject_extent(obj)
         # "He stood up and said ...", "..., adding that ...": the subject of the governing verb
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
             doc = current.doc
