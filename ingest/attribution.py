@@ -760,16 +760,18 @@ def _trailing_speaker(verb: Token):
     start = verb.i - 1
     while start > 0 and "\n" not in doc[start - 1].text_with_ws and doc[start - 1].text not in (".", "!", "?"):
         start -= 1
-    subjects = [c for c in verb.lefts if c.dep_ in _SUBJECT_DEPS]
-    if subjects:
+    subject = next((c for c in reversed(list(verb.lefts)) if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is not None:
         # '"...," Jeff Weaver, Sanders' campaign manager, said in a statement': with its
         # subject before it, what follows the verb is an object or an adjunct; the subject is
         # the speaker and what precedes it the content
-        subject = subjects[-1]
-        content = _trim(doc, start, subject.left_edge.i)
-        if content is None or content[1] - content[0] < 3:
+        speaker_start, speaker_end = _subject_extent(subject)
+        while speaker_start < speaker_end and doc[speaker_start].is_quote:
+            speaker_start += 1  # the parse can hang the quote's closing mark on the subject
+        content = _trim(doc, start, speaker_start)
+        if content is None or content[1] - content[0] < 3 or speaker_start == speaker_end:
             return None
-        return content, _subject_extent(subject)
+        return content, (speaker_start, speaker_end)
     content = _trim(doc, start, verb.i - 1)
     if content is None or content[1] - content[0] < 3 or doc[content[1] - 1].is_quote:
         return None
@@ -967,15 +969,25 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
             doc = current.doc
             if current.tag_ == "VBG" and current.i > 0 and doc[current.i - 1].text == ",":
-                # a participle after a comma speaks for the sentence's subject, even when the
-                # parse hangs it off an embedded verb ("dismissed reports that ..., calling")
-                root = current.sent.root
-                current = root if root.i != current.i and root.pos_ in ("VERB", "AUX") else current.head
+                # a participle after a comma speaks for the clause it hangs on, or, when the
+                # parse hangs it off a verb inside a noun's clause ("dismissed reports that ...,
+                # calling"), for the verb above that noun
+                current = _clause_above_nouns(current)
             else:
                 current = current.head
             continue
         return None
     return None
+
+
+def _clause_above_nouns(token: Token) -> Token:
+    """The verb a token's nearest verbal ancestor hangs under, above any noun on the way."""
+    ancestors = list(token.ancestors)
+    nouns = [n for n, a in enumerate(ancestors) if a.pos_ in ("NOUN", "PROPN", "PRON")]
+    above = ancestors[nouns[-1] + 1 :] if nouns else ancestors
+    verbs = [a for a in above if a.pos_ in ("VERB", "AUX")]
+    # "he said, adding ...", parsed under a verb of what he said: the speech verb above
+    return next((a for a in verbs if _lemma(a) in CUE_LEXICON), verbs[0] if verbs else token.head)
 
 
 def _subject_extent(subject: Token) -> tuple[int, int]:
