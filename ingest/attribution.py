@@ -166,6 +166,8 @@ CUE_ADJECTIVES = frozenset({
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _EXPLETIVES = {"it", "there"}
 _AGENT_ENTITIES = {"PERSON", "ORG", "NORP", "GPE"}
+# verbs whose subject is raised out of the clause they take: the subject is no speaker
+_RAISING_VERBS = {"seem", "appear"}
 _PERSONAL_OBJECTS = {"me", "him", "her", "us", "them"}
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
@@ -920,6 +922,18 @@ def _cue_extent(verb: Token) -> tuple[int, int]:
 
 def _source_of(verb: Token) -> tuple[int, int] | None:
     """The speaker: the verb's subject, a passive's by-agent, or a shared subject."""
+    if _lemma(verb) in _RAISING_VERBS and not any(
+        c.pos_ == "ADJ" and c.dep_ in ("acomp", "ccomp", "oprd") for c in verb.children
+    ):
+        # "The senator appeared to have gained momentum": the writer's impression, the
+        # subject says nothing ("He seemed confident that ..." still holds a view)
+        return None
+    if verb.tag_ == "VBN" and verb.dep_ == "advcl" and not any(
+        c.dep_ in ("aux", "auxpass", "agent") or c.dep_ in _SUBJECT_DEPS for c in verb.children
+    ):
+        # "Asked about the plan, the senator said ...": the one asked answers; who asked is
+        # not named
+        return None
     current = verb
     for _ in range(3):
         # the subject nearest the verb ("MOSCOW — Russia's foreign ministry has dismissed")

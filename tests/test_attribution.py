@@ -190,6 +190,12 @@ SOURCES = [
     ("“The numbers put our campaign on pace,” Jeff Weaver, the campaign manager, said in a "
      "statement.", "said", "Jeff Weaver, the campaign manager"),
     ("Troops arrived in the border region overnight, said Kirby.", "said", "Kirby"),
+    # a raising verb's subject is no speaker; with an adjective it holds the view
+    ("The senator appeared to have gained some momentum from his finish in Iowa.", "appeared",
+     None),
+    ("He seemed confident that the bill would pass.", "seemed confident", "He"),
+    # the one asked is not the one asking
+    ("Asked about the plan, the senator said it would fail.", "Asked", None),
 ]
 
 
