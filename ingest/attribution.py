@@ -477,7 +477,7 @@ def _lemma(token: Token) -> str:
     return "hope" if lemma == "hop" and not hop else lemma
 
 
-def cue_candidates(doc: Doc, in_quote: list[int]):
+def cue_candidates(doc: Doc, in_quote: list[int]) -> list[tuple[dict, list[str]]]:
     """Every (record, features) pair the syntax offers, before the cue model decides.
 
     A candidate is any verb (but "be") with something it could be saying, a noun with a
@@ -485,12 +485,57 @@ def cue_candidates(doc: Doc, in_quote: list[int]):
     belongs to the quoted speaker's words, not to the article, and is not a candidate.
     """
     first_break = _first_break(doc)
+    candidates = []
     for token in doc:
         if in_quote[token.i] >= 0:
             continue
         record = _headline_colon(token, in_quote) if token.text == ":" else _syntactic(token)
         if record is not None:
-            yield record, cue_features(token, record, first_break)
+            candidates.append((record, cue_features(token, record, first_break)))
+    _add_structure_features(doc, candidates)
+    return candidates
+
+
+def _add_structure_features(doc: Doc, candidates: list[tuple[dict, list[str]]]) -> None:
+    """How each candidate sits among the others of its sentence.
+
+    PolNeAR gives a token to at most one attribution, and a reporting verb inside what another
+    verb reports ("officials said the minister denied ...") is seldom one of its own: which
+    candidates hold this one's cue in their content, which cues its own content holds, and how
+    many compete in the sentence tell the model what the cue's own words cannot.
+    """
+    by_sentence: dict[int, list[tuple[dict, list[str]]]] = {}
+    for candidate in candidates:
+        by_sentence.setdefault(doc[candidate[0]["cue"][0]].sent.start, []).append(candidate)
+    for group in by_sentence.values():
+        for record, features in group:
+            lemma, cue = record["lemma"], record["cue"][0]
+            outer = [o for o, _ in group if o is not record and any(s <= cue < e for s, e in o["content"])]
+            inner = [
+                o for o, _ in group
+                if o is not record and any(s <= o["cue"][0] < e for s, e in record["content"])
+            ]
+            for other in outer:
+                lexicon = _lexicon(other["lemma"])
+                features += [
+                    f"outer_lex={lexicon}", f"outer_lemma={other['lemma']}", f"outer_rule={other['rule']}",
+                    f"lemma|outer_lex={lemma}|{lexicon}",
+                ]
+            features += [f"inner_lex={_lexicon(o['lemma'])}" for o in inner]
+            features += [f"inner_lemma={o['lemma']}" for o in inner]
+            if not outer:
+                features.append("outer=none")
+            if not inner:
+                features.append("inner=none")
+            features.append(f"in_sentence={min(len(group) - 1, 5)}")
+            features.append(f"root={doc[cue].dep_ == 'ROOT'}")
+
+
+def _lexicon(lemma: str) -> str:
+    return (
+        "claim" if lemma in CUE_LEXICON else "stance" if lemma in STANCE_VERBS
+        else "noun" if lemma in CUE_NOUNS else "adjective" if lemma in CUE_ADJECTIVES else "other"
+    )
 
 
 _CONTENT_OPENERS = {"that", "to", "if", "whether", "how", "what", "why", "when", "who"}
@@ -509,10 +554,7 @@ def cue_features(token: Token, record: dict, first_break: int | None = None) -> 
     """
     doc = token.doc
     lemma, rule = record["lemma"], record["rule"]
-    lexicon = (
-        "claim" if lemma in CUE_LEXICON else "stance" if lemma in STANCE_VERBS
-        else "noun" if lemma in CUE_NOUNS else "adjective" if lemma in CUE_ADJECTIVES else "other"
-    )
+    lexicon = _lexicon(lemma)
     if record["source"] is None:
         source, source_word = "none", "-"
     else:

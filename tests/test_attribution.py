@@ -356,13 +356,39 @@ def test_cue_model_file_matches_the_features(nlp):
     """Every feature the shipped weights name is one cue_features still makes (retrain if not)."""
     doc = nlp(
         "Kirby said 3,000 troops arrived. The general was critical of the plan. According to "
-        "officials, troops left. Zelensky: 10,000 are ready\n\nThe claim that it failed was denied."
+        "officials, troops left. Zelensky: 10,000 are ready\n\nThe claim that it failed was denied. "
+        "Officials said the minister denied that troops left."
     )
     _quotes, in_quote = quote_index(doc)
     made = {f.split("=", 1)[0] for _record, features in cue_candidates(doc, in_quote) for f in features}
     named = {name.split("=", 1)[0] for name in cue_model().weights}
     assert named <= made
     assert 0.0 < cue_model().threshold < 1.0
+
+
+@pytest.mark.parametrize(
+    "text,cue,present,absent",
+    [
+        # a denial reported inside what officials said: held by a claim verb's content
+        ("Officials said the minister denied that troops left.", "denied",
+         {"outer_lex=claim", "outer_lemma=say", "lemma|outer_lex=deny|claim", "inner=none"}, {"outer=none"}),
+        # ... and the saying holds a claim cue in its own content
+        ("Officials said the minister denied that troops left.", "said",
+         {"outer=none", "inner_lex=claim", "inner_lemma=deny", "root=True"}, {"inner=none"}),
+        # candidates of other sentences are not counted as competitors
+        ("Kirby said troops left. Peskov denied it.", "said", {"in_sentence=0", "outer=none"}, set()),
+    ],
+)
+def test_structure_features(nlp, text, cue, present, absent):
+    doc = nlp(text)
+    _quotes, in_quote = quote_index(doc)
+    features = {
+        cue_text: set(features)
+        for record, features in cue_candidates(doc, in_quote)
+        for cue_text in [doc[record["cue"][0] : record["cue"][1]].text]
+    }
+    assert present <= features[cue]
+    assert not absent & features[cue]
 
 
 @pytest.mark.parametrize(
