@@ -807,15 +807,15 @@ def _trailing_speaker(verb: Token):
     subject = next((c for c in reversed(list(verb.lefts)) if c.dep_ in _SUBJECT_DEPS), None)
     if subject is not None:
         # '"...," Jeff Weaver, Sanders' campaign manager, said in a statement': with its
-        # subject before it, what follows the verb is an object or an adjunct; the subject is
-        # the speaker and what precedes it the content
+        # subject after the content, what follows the verb is an object or an adjunct; the
+        # subject is the speaker and what precedes it the content (a "subject" that opens the
+        # sentence is the content of a headline: '10,000 troops in Russia, says Zelensky')
         speaker_start, speaker_end = _subject_extent(subject)
         while speaker_start < speaker_end and doc[speaker_start].is_quote:
             speaker_start += 1  # the parse can hang the quote's closing mark on the subject
         content = _trim(doc, start, speaker_start)
-        if content is None or content[1] - content[0] < 3 or speaker_start == speaker_end:
-            return None
-        return content, (speaker_start, speaker_end)
+        if content is not None and content[1] - content[0] >= 3 and speaker_start < speaker_end:
+            return content, (speaker_start, speaker_end)
     content = _trim(doc, start, verb.i - 1)
     if content is None or content[1] - content[0] < 3 or doc[content[1] - 1].is_quote:
         return None
@@ -982,6 +982,10 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
         subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
         subject = min(subjects, key=lambda c: abs(current.i - c.i)) if subjects else None
         if subject is not None:
+            if subject.dep_ == "nsubjpass" and current is not verb and verb.tag_ != "VBN" and not _passive(verb):
+                # "Mr. Trump was forced into damage control and said ...": an active verb
+                # shares the passive one's subject, not its agent
+                return _subject_extent(subject)
             if subject.dep_ == "nsubjpass" or subject.lower_ in _EXPLETIVES and _passive(current):
                 agent = next((c for c in current.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
@@ -1025,9 +1029,10 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
             doc = current.doc
             if current.tag_ == "VBG" and current.i > 0 and doc[current.i - 1].text == ",":
-                # a participle after a comma speaks for the clause it hangs on, or, when the
-                # parse hangs it off a verb inside a noun's clause ("dismissed reports that ...,
-                # calling"), for the verb above that noun
+                # a participle after a comma speaks for a speech verb it hangs under ("he
+                # said, adding", parsed under a verb of what was said), not for the sentence's
+                # root; never for a verb inside a noun's clause ("dismissed reports that ...,
+                # calling")
                 current = _clause_above_nouns(current)
             else:
                 current = current.head
@@ -1037,12 +1042,12 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
 
 
 def _clause_above_nouns(token: Token) -> Token:
-    """The verb a token's nearest verbal ancestor hangs under, above any noun on the way."""
+    """The verb a participle speaks for: among its verbal ancestors above any noun on the way,
+    the nearest speech verb, else the nearest verb (else its head)."""
     ancestors = list(token.ancestors)
     nouns = [n for n, a in enumerate(ancestors) if a.pos_ in ("NOUN", "PROPN", "PRON")]
     above = ancestors[nouns[-1] + 1 :] if nouns else ancestors
     verbs = [a for a in above if a.pos_ in ("VERB", "AUX")]
-    # "he said, adding ...", parsed under a verb of what he said: the speech verb above
     return next((a for a in verbs if _lemma(a) in CUE_LEXICON), verbs[0] if verbs else token.head)
 
 

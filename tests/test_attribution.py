@@ -194,6 +194,11 @@ SOURCES = [
     ("The senator appeared to have gained some momentum from his finish in Iowa.", "appeared",
      None),
     ("He seemed confident that the bill would pass.", "seemed confident", "He"),
+    # an active conjunct shares a passive verb's subject, not its agent
+    ("By the end of the day, the senator was forced into damage control and said that his "
+     "words had been misconstrued.", "said", "the senator"),
+    ("The senator was criticized by his rivals and later apologized for the remark.",
+     "apologized", "The senator"),
     # the one asked is not the one asking
     ("Asked about the plan, the senator said it would fail.", "Asked", None),
 ]
