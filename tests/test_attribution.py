@@ -147,6 +147,28 @@ CANDIDATES = [
      "The Pentagon", "that 10,000 troops had arrived"),
     ("The spokesman was quick to deny the report.", "to deny", "verb_object", "The spokesman",
      "the report"),
+    # an "as" clause: the clause it hangs on is what was reported
+    ("As The Hill reported, Donald Trump was also accused of breaking debate rules.", "reported",
+     "as_clause", "The Hill", "Donald Trump was also accused of breaking debate rules"),
+    ("But as Clyburn noted, those voters will give Sanders a second look.", "noted", "as_clause",
+     "Clyburn", "those voters will give Sanders a second look"),
+    # a passive one speaks through its by-agent, not the subject of the clause it hangs on
+    ("As reported by Western Journalism, investigators found over 2,200 emails.", "reported",
+     "as_clause", "Western Journalism", "investigators found over 2,200 emails"),
+    # a parenthetical cue inside a clause whose subject is a clause
+    ("Pivoting to deficit reduction too soon, a wide array of economists say, limited the "
+     "economic recovery.", "say", "inverted", "a wide array of economists",
+     "Pivoting to deficit reduction too soon limited the economic recovery"),
+    # a complement clause the parse hangs on as an adverbial ("if", "whether", "for ... to")
+    ("Asked if he was ever bullied, the candidate said no.", "Asked", "verb", "the candidate",
+     "if he was ever bullied"),
+    ("Will called for Republicans to throw their support behind him.", "Will called", "verb", None,
+     "for Republicans to throw their support behind him"),
+    # a clause after a colon
+    ("He once wrote: Donald Trump understands the voters.", "wrote", "verb", "He",
+     "Donald Trump understands the voters"),
+    # a transcript's speaker label in capitals, whatever the tagger makes of the name
+    ("KATE BOULDUAN: Why not debate?", ":", "headline_colon", "KATE BOULDUAN", "Why not debate"),
 ]
 
 
@@ -303,6 +325,7 @@ def test_two_speakers_in_one_sentence(nlp):
         "It is clear that the troops crossed the border.",  # no source to be clear
         "Update: The article was corrected on Tuesday.",  # a label, not a speaker, before a colon
         "Washington: The talks resumed on Monday after a pause of two weeks.",  # a dateline
+        "WASHINGTON: The talks resumed on Monday after a pause of two weeks.",  # in capitals too
         "Troops: 10,000 in Russia by December",  # a headline with a number and no speaker
         "The troops took the town and held it for a week.",  # verbs with objects, saying nothing
         "The soldiers are tired of the war.",  # an adjective with a complement, not a stance
