@@ -160,7 +160,8 @@ CANDIDATES = [
      "economic recovery.", "say", "inverted", "a wide array of economists",
      "Pivoting to deficit reduction too soon limited the economic recovery"),
     # a complement clause the parse hangs on as an adverbial ("if", "whether", "for ... to")
-    ("Asked if he was ever bullied, the candidate said no.", "Asked", "verb", "the candidate",
+    # (the one asked is not the one asking: no source, see SOURCES)
+    ("Asked if he was ever bullied, the candidate said no.", "Asked", "verb", None,
      "if he was ever bullied"),
     ("Will called for Republicans to throw their support behind him.", "Will called", "verb", None,
      "for Republicans to throw their support behind him"),
