@@ -166,6 +166,10 @@ CUE_ADJECTIVES = frozenset({
 })
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _EXPLETIVES = {"it", "there"}
+_AGENT_ENTITIES = {"PERSON", "ORG", "NORP", "GPE"}
+# verbs whose subject is raised out of the clause they take: the subject is no speaker
+_RAISING_VERBS = {"seem", "appear"}
+_PERSONAL_OBJECTS = {"me", "him", "her", "us", "them"}
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
 _STRAIGHT = '"'
@@ -905,6 +909,18 @@ def _trailing_speaker(verb: Token):
     start = verb.i - 1
     while start > 0 and "\n" not in doc[start - 1].text_with_ws and doc[start - 1].text not in (".", "!", "?"):
         start -= 1
+    subject = next((c for c in reversed(list(verb.lefts)) if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is not None:
+        # '"...," Jeff Weaver, Sanders' campaign manager, said in a statement': with its
+        # subject after the content, what follows the verb is an object or an adjunct; the
+        # subject is the speaker and what precedes it the content (a "subject" that opens the
+        # sentence is the content of a headline: '10,000 troops in Russia, says Zelensky')
+        speaker_start, speaker_end = _subject_extent(subject)
+        while speaker_start < speaker_end and doc[speaker_start].is_quote:
+            speaker_start += 1  # the parse can hang the quote's closing mark on the subject
+        content = _trim(doc, start, speaker_start)
+        if content is not None and content[1] - content[0] >= 3 and speaker_start < speaker_end:
+            return content, (speaker_start, speaker_end)
     content = _trim(doc, start, verb.i - 1)
     if content is None or content[1] - content[0] < 3 or doc[content[1] - 1].is_quote:
         return None
@@ -1098,12 +1114,28 @@ def _cue_extent(verb: Token) -> tuple[int, int]:
 
 def _source_of(verb: Token) -> tuple[int, int] | None:
     """The speaker: the verb's subject, a passive's by-agent, or a shared subject."""
+    if _lemma(verb) in _RAISING_VERBS and not any(
+        c.pos_ == "ADJ" and c.dep_ in ("acomp", "ccomp", "oprd") for c in verb.children
+    ):
+        # "The senator appeared to have gained momentum": the writer's impression, the
+        # subject says nothing ("He seemed confident that ..." still holds a view)
+        return None
+    if verb.tag_ == "VBN" and verb.dep_ == "advcl" and not any(
+        c.dep_ in ("aux", "auxpass", "agent") or c.dep_ in _SUBJECT_DEPS for c in verb.children
+    ):
+        # "Asked about the plan, the senator said ...": the one asked answers; who asked is
+        # not named
+        return None
     current = verb
     for _ in range(3):
         # the subject nearest the verb ("MOSCOW — Russia's foreign ministry has dismissed")
         subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
         subject = min(subjects, key=lambda c: abs(current.i - c.i)) if subjects else None
         if subject is not None:
+            if subject.dep_ == "nsubjpass" and current is not verb and verb.tag_ != "VBN" and not _passive(verb):
+                # "Mr. Trump was forced into damage control and said ...": an active verb
+                # shares the passive one's subject, not its agent
+                return _subject_extent(subject)
             if subject.dep_ == "nsubjpass" or subject.lower_ in _EXPLETIVES and _passive(current):
                 agent = next((c for c in current.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
@@ -1111,23 +1143,62 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
             if subject.lower_ in _EXPLETIVES and subject.dep_ == "nsubj" and current.lemma_ == "be":
                 return None
             return _subject_extent(subject)
+        # "after being warned by Moscow", "Pushed by host Chuck Todd, ...": a passive participle
+        # without a subject speaks for its by-agent, not for the clause it hangs on
+        agent = next((c for c in current.children if c.dep_ == "agent"), None)
+        if agent is not None and current.tag_ == "VBN":
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            return (pobj.left_edge.i, pobj.right_edge.i + 1) if pobj is not None else None
         # "was unable to confirm", "is quick to point out": the subject of the copula
         if current.dep_ == "xcomp" and current.head.pos_ == "ADJ" and current.head.dep_ == "acomp":
             current = current.head.head
             continue
+        # "ended the meeting by announcing ...", "after saying ...": the gerund of a
+        # preposition speaks for the verb the preposition hangs on
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.pos_ in ("VERB", "AUX"):
+            current = current.head.head
+            continue
+        # "polls showing ...", "Democrats supporting Mrs. Clinton": an active participle right
+        # after a noun speaks for the noun; set off by a comma, or after the clause's object
+        # ("drew crowds describing ..."), it as often speaks for the clause's subject
+        if current.dep_ == "acl" and current.tag_ == "VBG":
+            noun = current.head
+            if noun.pos_ not in ("NOUN", "PROPN", "PRON") or noun.dep_ == "dobj":
+                return None
+            before = current.left_edge.i - 1
+            if before >= 0 and current.doc[before].is_punct:
+                return None
+            return _subject_extent(noun)
+        # "led Schultz to announce", "urged him to say": a person as object controls the
+        # infinitive ("used the speech to refute" is the subject's purpose)
+        if current.dep_ == "xcomp" and current.tag_ == "VB":
+            obj = next((c for c in current.head.children if c.dep_ == "dobj" and c.i < current.i), None)
+            if obj is not None and (obj.ent_type_ in _AGENT_ENTITIES or obj.lower_ in _PERSONAL_OBJECTS):
+                return _subject_extent(obj)
         # "He stood up and said ...", "..., adding that ...": the subject of the governing verb
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
             doc = current.doc
             if current.tag_ == "VBG" and current.i > 0 and doc[current.i - 1].text == ",":
-                # a participle after a comma speaks for the sentence's subject, even when the
-                # parse hangs it off an embedded verb ("dismissed reports that ..., calling")
-                root = current.sent.root
-                current = root if root.i != current.i and root.pos_ in ("VERB", "AUX") else current.head
+                # a participle after a comma speaks for a speech verb it hangs under ("he
+                # said, adding", parsed under a verb of what was said), not for the sentence's
+                # root; never for a verb inside a noun's clause ("dismissed reports that ...,
+                # calling")
+                current = _clause_above_nouns(current)
             else:
                 current = current.head
             continue
         return None
     return None
+
+
+def _clause_above_nouns(token: Token) -> Token:
+    """The verb a participle speaks for: among its verbal ancestors above any noun on the way,
+    the nearest speech verb, else the nearest verb (else its head)."""
+    ancestors = list(token.ancestors)
+    nouns = [n for n, a in enumerate(ancestors) if a.pos_ in ("NOUN", "PROPN", "PRON")]
+    above = ancestors[nouns[-1] + 1 :] if nouns else ancestors
+    verbs = [a for a in above if a.pos_ in ("VERB", "AUX")]
+    return next((a for a in verbs if _lemma(a) in CUE_LEXICON), verbs[0] if verbs else token.head)
 
 
 def _subject_extent(subject: Token) -> tuple[int, int]:

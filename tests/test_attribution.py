@@ -160,7 +160,8 @@ CANDIDATES = [
      "economic recovery.", "say", "inverted", "a wide array of economists",
      "Pivoting to deficit reduction too soon limited the economic recovery"),
     # a complement clause the parse hangs on as an adverbial ("if", "whether", "for ... to")
-    ("Asked if he was ever bullied, the candidate said no.", "Asked", "verb", "the candidate",
+    # (the one asked is not the one asking: no source, see SOURCES)
+    ("Asked if he was ever bullied, the candidate said no.", "Asked", "verb", None,
      "if he was ever bullied"),
     ("Will called for Republicans to throw their support behind him.", "Will called", "verb", None,
      "for Republicans to throw their support behind him"),
@@ -177,6 +178,60 @@ def test_candidate_patterns(nlp, text, cue, rule, source, content):
     found = [c for c in _candidates(nlp, text) if c["cue"] == cue]
     assert found, f"no candidate with cue {cue!r} in {_candidates(nlp, text)}"
     assert found[0] == {"cue": cue, "rule": rule, "source": source, "content": content}
+
+
+# text, cue, source: who speaks for a cue without a subject of its own, or whose subject is
+# not where the inverted-speaker pattern looks (None: nobody can be named safely)
+SOURCES = [
+    # a passive participle speaks for its by-agent, not for the clause it hangs on
+    ("Asked by reporters whether he would run again, the governor smiled.", "Asked", "reporters"),
+    ("The senator was warned by the Russian government that the suspect was a threat.",
+     "was warned", "the Russian government"),
+    # a preposition's gerund speaks for the verb the preposition hangs on
+    ("The central bank ended its meeting on Friday by announcing that it would buy more bonds.",
+     "announcing", "The central bank"),
+    ("After saying he was nervous, the man asked about military readiness.", "saying", "the man"),
+    # an active participle right after a noun speaks for the noun
+    ("Officials warning of a storm ordered an evacuation of the coast.", "warning", "Officials"),
+    # ... but after the clause's object it may as well speak for the subject: nobody
+    ("The minister met huge crowds describing the war as a disaster.", "describing", None),
+    # a person as object controls the infinitive; a thing is the subject's instrument
+    ("The defeat led Senator Jane Smith to announce her resignation.", "to announce",
+     "Senator Jane Smith"),
+    ("The defeat prompted them to admit that the plan had failed.", "to admit", "them"),
+    ("He used the speech to argue that taxes were too high.", "to argue", "He"),
+    # a participle after a comma speaks for the speech verb above it, not for a verb of what
+    # was said nor for the sentence's root
+    ("The governor said the plan would work, adding that it would cost nothing.", "adding",
+     "The governor"),
+    ("Analysts say the deal is fragile, and the minister warned lawmakers on Monday, saying it "
+     "could collapse.", "saying", "the minister"),
+    ("The minister dismissed reports that troops had crossed the border, calling them "
+     "propaganda.", "calling", "The minister"),
+    # a trailing cue with its subject before it: the subject, not what follows the verb
+    ("“We lost this one,” Maria Lopez, 66, said on the radio.", "said", "Maria Lopez, 66"),
+    ("“The numbers put our campaign on pace,” Jeff Weaver, the campaign manager, said in a "
+     "statement.", "said", "Jeff Weaver, the campaign manager"),
+    ("Troops arrived in the border region overnight, said Kirby.", "said", "Kirby"),
+    # a raising verb's subject is no speaker; with an adjective it holds the view
+    ("The senator appeared to have gained some momentum from his finish in Iowa.", "appeared",
+     None),
+    ("He seemed confident that the bill would pass.", "seemed confident", "He"),
+    # an active conjunct shares a passive verb's subject, not its agent
+    ("By the end of the day, the senator was forced into damage control and said that his "
+     "words had been misconstrued.", "said", "the senator"),
+    ("The senator was criticized by his rivals and later apologized for the remark.",
+     "apologized", "The senator"),
+    # the one asked is not the one asking
+    ("Asked about the plan, the senator said it would fail.", "Asked", None),
+]
+
+
+@pytest.mark.parametrize("text,cue,source", SOURCES)
+def test_source_patterns(nlp, text, cue, source):
+    found = [c for c in _candidates(nlp, text) if c["cue"] == cue]
+    assert found, f"no candidate with cue {cue!r} in {_candidates(nlp, text)}"
+    assert found[0]["source"] == source
 
 
 def test_mixed_quote_is_flagged(nlp):
