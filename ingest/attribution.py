@@ -420,10 +420,7 @@ def nesting_features(doc: Doc, outer: dict, inner: dict, part: int) -> list[str]
     # ..." / "..., noting that ..." speak for the outer source when it is a claim verb
     own_subject = any(c.dep_ in _SUBJECT_DEPS for c in cue.children)
     same_source = inner["source"] is not None and inner["source"] == outer["source"]
-    lexicon = (
-        "claim" if inner["lemma"] in CUE_LEXICON else "stance" if inner["lemma"] in STANCE_VERBS
-        else "other"
-    )
+    lexicon = _lexicon(inner["lemma"])
     joined = doc[cue.left_edge.i - 1].lower_ if cue.left_edge.i > 0 else "^"
     joined = joined if joined in (",", ";", "and", "but", "while", "—", "-") else "other"
     shape = f"{relation}|{cue.dep_}|{cue.tag_}|{own_subject}"
