@@ -487,12 +487,22 @@ def _untangle_mutual(doc: Doc, found: list[dict], sentence_of: dict[int, int]) -
         ranges = [record["cue"]] + record["content"] + ([record["source"]] if record["source"] else [])
         return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
-    pairs = {(id(outer), id(inner)): (outer, inner) for outer, inner, _ in nested_pairs(doc, found, sentence_of)}
+    def breadth(record):
+        # the wider extent, and of two as wide the one saying more: "X estimated that ...,
+        # according to Y" spans the same words either way; "according to" holds the estimate
+        start, end = extent(record)
+        return end - start, sum(e - s for s, e in record["content"])
+
+    # each mutual pair once, by the positions of the cues (never by object identity, which
+    # would make the outcome differ from run to run)
+    pairs = {
+        (tuple(outer["cue"]), tuple(inner["cue"])): (outer, inner)
+        for outer, inner, _ in nested_pairs(doc, found, sentence_of)
+    }
     for (a, b), (outer, inner) in pairs.items():
         if a > b or (b, a) not in pairs:
             continue
-        first, last = extent(outer), extent(inner)
-        wide, narrow = (outer, inner) if first[1] - first[0] >= last[1] - last[0] else (inner, outer)
+        wide, narrow = sorted((outer, inner), key=breadth, reverse=True)
         taken = [wide["cue"]] + ([wide["source"]] if wide["source"] else [])
         cut_start, cut_end = min(r[0] for r in taken), max(r[1] for r in taken)
         parts = []
