@@ -148,17 +148,17 @@ CANDIDATES = [
     ("The spokesman was quick to deny the report.", "to deny", "verb_object", "The spokesman",
      "the report"),
     # an "as" clause: the clause it hangs on is what was reported
-    ("As The Hill reported, Donald Trump was also accused of breaking debate rules.", "reported",
-     "as_clause", "The Hill", "Donald Trump was also accused of breaking debate rules"),
-    ("But as Clyburn noted, those voters will give Sanders a second look.", "noted", "as_clause",
-     "Clyburn", "those voters will give Sanders a second look"),
+    ("As The Herald reported, the mayor was also accused of breaking campaign rules.", "reported",
+     "as_clause", "The Herald", "the mayor was also accused of breaking campaign rules"),
+    ("But as Okafor noted, those voters will give the senator a second look.", "noted", "as_clause",
+     "Okafor", "those voters will give the senator a second look"),
     # a passive one speaks through its by-agent, not the subject of the clause it hangs on
-    ("As reported by Western Journalism, investigators found over 2,200 emails.", "reported",
-     "as_clause", "Western Journalism", "investigators found over 2,200 emails"),
+    ("As reported by the local newspaper, investigators found over 2,200 emails.", "reported",
+     "as_clause", "the local newspaper", "investigators found over 2,200 emails"),
     # a parenthetical cue inside a clause whose subject is a clause
-    ("Pivoting to deficit reduction too soon, a wide array of economists say, limited the "
+    ("Raising interest rates too soon, a wide array of economists say, slowed the "
      "economic recovery.", "say", "inverted", "a wide array of economists",
-     "Pivoting to deficit reduction too soon limited the economic recovery"),
+     "Raising interest rates too soon slowed the economic recovery"),
     # a complement clause the parse hangs on as an adverbial ("if", "whether", "for ... to")
     # (the one asked is not the one asking: no source, see SOURCES)
     ("Asked if he was ever bullied, the candidate said no.", "Asked", "verb", None,
@@ -166,8 +166,8 @@ CANDIDATES = [
     ("Will called for Republicans to throw their support behind him.", "Will called", "verb", None,
      "for Republicans to throw their support behind him"),
     # a clause after a colon
-    ("He once wrote: Donald Trump understands the voters.", "wrote", "verb", "He",
-     "Donald Trump understands the voters"),
+    ("He once wrote: the mayor understands the voters.", "wrote", "verb", "He",
+     "the mayor understands the voters"),
     # a transcript's speaker label in capitals, whatever the tagger makes of the name
     ("KATE BOULDUAN: Why not debate?", ":", "headline_colon", "KATE BOULDUAN", "Why not debate"),
 ]
@@ -210,8 +210,8 @@ SOURCES = [
      "propaganda.", "calling", "The minister"),
     # a trailing cue with its subject before it: the subject, not what follows the verb
     ("“We lost this one,” Maria Lopez, 66, said on the radio.", "said", "Maria Lopez, 66"),
-    ("“The numbers put our campaign on pace,” Jeff Weaver, the campaign manager, said in a "
-     "statement.", "said", "Jeff Weaver, the campaign manager"),
+    ("“The numbers put our campaign on pace,” Tom Reyes, the campaign manager, said in a "
+     "statement.", "said", "Tom Reyes, the campaign manager"),
     ("Troops arrived in the border region overnight, said Kirby.", "said", "Kirby"),
     # a raising verb's subject is no speaker; with an adjective it holds the view
     ("The senator appeared to have gained some momentum from his finish in Iowa.", "appeared",
@@ -272,16 +272,16 @@ def test_attribution_inside_another_ones_content_is_nested(nlp):
 ACCORDING_TO = [
     ("The plan will fail, according to two officials who saw it.", ["The plan will fail"]),
     (
-        "Now the FBI is looking into whether she was guilty of corruption, according to three "
-        "sources who spoke to Fox News but were not authorized to speak on the record.",
-        ["Now the FBI is looking into whether she was guilty of corruption"],
+        "Now the police are looking into whether he was guilty of fraud, according to three "
+        "sources who spoke to the newspaper but were not authorized to speak on the record.",
+        ["Now the police are looking into whether he was guilty of fraud"],
     ),
     ("The plan, according to two officials, will fail next year.", ["The plan", "will fail next year"]),
     # within a parenthesis, the parenthesis
     (
-        "White states like Iowa (93 percent of voters there were white, according to exit "
+        "Rural districts like Maple County (93 percent of voters there were farmers, according to exit "
         "polls) top the list.",
-        ["93 percent of voters there were white"],
+        ["93 percent of voters there were farmers"],
     ),
     # opening the sentence, no comma before: what follows
     ("According to two officials, the plan will fail.", ["the plan will fail"]),
@@ -299,11 +299,11 @@ def test_according_to_content(nlp, text, content):
 def test_two_attributions_in_each_others_content(nlp):
     """The verb's clause ran past the comma into 'according to': the wider one reports the
     other, whose content stops before it."""
-    doc = nlp('On Monday, Trump said he was "happy to see" that Khan was voted in, according to The New York Times.')
+    doc = nlp('On Monday, the mayor said he was "happy to see" that Okafor was voted in, according to The Herald.')
     found = _contents(doc, None)
     assert found == {
-        "said": (['he was "happy to see" that Khan was voted in'], True),
-        "according to": (['On Monday, Trump said he was "happy to see" that Khan was voted in'], False),
+        "said": (['he was "happy to see" that Okafor was voted in'], True),
+        "according to": (['On Monday, the mayor said he was "happy to see" that Okafor was voted in'], False),
     }
 
 
@@ -340,10 +340,10 @@ SHARED_SUBJECT = [
         },
     ),
     (
-        "Mr. Coleman said Mr. Kasich should leave the race, echoing a memo from the party.",
+        "Mr. Ortiz said the governor should leave the race, echoing a memo from the party.",
         {
-            "said": ("Mr. Coleman", ["Mr. Kasich should leave the race"]),
-            "echoing": ("Mr. Coleman", ["a memo from the party"]),
+            "said": ("Mr. Ortiz", ["the governor should leave the race"]),
+            "echoing": ("Mr. Ortiz", ["a memo from the party"]),
         },
     ),
     (
