@@ -205,24 +205,27 @@ def list_claims(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, of
     return Page[ClaimRow].model_validate_json(list_claims_json(store, filters, limit=limit, offset=offset))
 
 
-def list_claims_json(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, offset: int = 0) -> bytes:
+def list_claims_json(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, offset: int = 0,
+                     digest: int | None = None) -> bytes:
     """:func:`list_claims` as the JSON ``GET /claims`` sends: the page cut from the claim index
-    and its rows as the index holds them (api/claim_index.py)."""
-    return _claims_page(store, _claim_indexes.get(store), filters, limit, offset)
+    and its rows as the index holds them (api/claim_index.py). ``digest``: the store's digest if
+    just read (:func:`held_claims_json`), so that it is not read again."""
+    return _claims_page(store, _claim_indexes.get(store, digest), filters, limit, offset)
 
 
-def held_claims_json(store: GraphStore, filters: ClaimFilters, *, limit: int = 50, offset: int = 0) -> bytes | None:
-    """:func:`list_claims_json` when it takes no query but the digest read: the claim index is
-    current, all its rows are rendered and the filter's entity references were resolved before;
-    otherwise None."""
-    index, _ = _claim_indexes.held(store)
+def held_claims_json(store: GraphStore, filters: ClaimFilters, *, limit: int = 50,
+                     offset: int = 0) -> tuple[bytes | None, int | None]:
+    """:func:`list_claims_json` when it takes no query but the digest read (the claim index is
+    current, all its rows are rendered and the filter's entity references were resolved
+    before), else None; and the store's digest."""
+    index, digest = _claim_indexes.held(store)
     if index is None or not index.warm:
-        return None
+        return None, digest
     about = filters.about is not None and not _is_troops(filters.about)
     if (about and not index.has_reference("about", filters.about)
             or filters.speaker is not None and not index.has_reference("speaker", filters.speaker)):
-        return None
-    return _claims_page(store, index, filters, limit, offset)
+        return None, digest
+    return _claims_page(store, index, filters, limit, offset), digest
 
 
 def _is_troops(about: str) -> bool:

@@ -337,10 +337,13 @@ def find_attributions(
     sentence_of = {t.i: n for n, sent in enumerate(doc.sents) for t in sent}
     for record, features in below:
         cue = record["cue"][0]
-        own_words = [f for f in features if not f.startswith(_HELD_FEATURES)]
-        if (record["lemma"] in CLAIM_LEMMAS or model.score(own_words) >= model.threshold) and any(
+        held = any(
             sentence_of[outer["cue"][0]] == sentence_of[cue] and s <= cue < e
             for outer in list(found) for s, e in outer["content"]
+        )
+        if held and (
+            record["lemma"] in CLAIM_LEMMAS
+            or model.score([f for f in features if not f.startswith(_HELD_FEATURES)]) >= model.threshold
         ):
             found.append(record)
             cue_tokens.update(range(*record["cue"]))

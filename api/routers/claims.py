@@ -43,9 +43,9 @@ async def list_claims(
     # and a ms or two of Python, less than handing it to a worker thread); otherwise, as after
     # an ingest, in a worker thread. The rows are JSON already: sent as they are, not validated
     # again (response_model still documents them).
-    body = reads.held_claims_json(store, filters, limit=limit, offset=offset)
+    body, digest = reads.held_claims_json(store, filters, limit=limit, offset=offset)
     if body is None:
-        body = await run_in_threadpool(reads.list_claims_json, store, filters, limit=limit, offset=offset)
+        body = await run_in_threadpool(reads.list_claims_json, store, filters, limit=limit, offset=offset, digest=digest)
     return Response(body, media_type="application/json")
 
 
