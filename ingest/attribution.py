@@ -368,6 +368,7 @@ def find_attributions(
         cue_tokens.update(range(*record["cue"]))
         _merge_quotes(doc, [record], quotes, in_quote, used_quotes)
     _separate_nested(doc, found, sentence_of, nesting_model() if nesting is None else nesting)
+    _yield_to_stronger_inner(doc, found, sentence_of)
     for record in found:
         record["direct"] = all(
             any(p == list(quotes[q]) for q in range(len(quotes))) for p in record["content"]
@@ -480,6 +481,26 @@ def _separate_nested(doc: Doc, found: list[dict], sentence_of: dict[int, int], m
             outer["content"] = parts
             if shared_subject:
                 inner["source"] = outer["source"]
+
+
+# how much more the model must trust a held cue than the weak cue holding it
+_YIELD_MARGIN = 0.2
+
+
+def _yield_to_stronger_inner(doc: Doc, found: list[dict], sentence_of: dict[int, int]) -> None:
+    """Drop a weak cue that is not a claim verb when a cue held in its content is much surer:
+    in "Gary Hart started winning campaigns by denouncing the New Deal" or "He signed paperwork
+    ordering him to appear in court", the attribution is the inner one and the outer verb an
+    action that happened to be offered as a candidate (train, cross-validated: such outers were
+    mostly wrong, and their inner cues right)."""
+    weak = {
+        tuple(outer["cue"])
+        for outer, inner, _part in nested_pairs(doc, found, sentence_of)
+        if outer.get("score") is not None and inner.get("score") is not None
+        and outer["lemma"] not in CLAIM_LEMMAS
+        and inner["score"] > outer["score"] + _YIELD_MARGIN
+    }
+    found[:] = [record for record in found if tuple(record["cue"]) not in weak]
 
 
 def _untangle_mutual(doc: Doc, found: list[dict], sentence_of: dict[int, int]) -> None:
@@ -811,6 +832,10 @@ def _verb_cue(verb: Token) -> dict | None:
     objects = [
         c for c in verb.children
         if c.dep_ in ("dobj", "oprd") or (c.dep_ == "prep" and _content_prep(c, lemma))
+        # "46 percent said yes", "neither side would say so": the answer is what was said
+        or lemma in CUE_LEXICON and c.i > verb.i and (
+            c.dep_ == "intj" and c.lower_ in ("yes", "no") or c.dep_ == "advmod" and c.lower_ == "so"
+        )
     ]
     # a clause is what is said; without one, the object ("said on Tuesday that" keeps the clause)
     content_tokens = clauses or objects
@@ -841,11 +866,16 @@ def _verb_cue(verb: Token) -> dict | None:
         # "Troops arrived, officials said" / "The troops, he said, arrived": the reported
         # clause is the head and the cue hangs off it
         head = verb.head
-        # "Pivoting too soon, economists say, limited the recovery": a clause subject counts
-        if head.pos_ in ("VERB", "AUX") and (_has_subject(head) or any(c.dep_ == "csubj" for c in head.children)):
+        # whatever the parse made of the head's subject ("Whatever progress he has made,
+        # officials said, could be unraveled" has it as a clause)
+        if head.pos_ in ("VERB", "AUX"):
             parts = _clause_without(head, verb)
             if parts:
                 return _record(verb, lemma, kind, _source_of(verb), parts, "inverted")
+    if not content_tokens and _passive(verb):
+        passive = _passive_subject(verb, lemma, kind)
+        if passive is not None:
+            return passive
     if not content_tokens:
         return None
     start = min(t.left_edge.i for t in content_tokens)
@@ -860,6 +890,22 @@ def _verb_cue(verb: Token) -> dict | None:
         return None
     rule = "verb" if clauses else "verb_object"
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
+
+
+def _passive_subject(verb: Token, lemma: str, kind: str) -> dict | None:
+    """'The move was hotly criticized by economists', 'Her death was confirmed by the group':
+    a passive verb with nothing else to say says its subject, and its by-agent is the source
+    (a pronoun subject is left out: what it stands for is in another sentence)."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if subject is None or subject.pos_ == "PRON" or subject.lower_ in _EXPLETIVES:
+        return None
+    part = _within_paragraph(verb.doc, subject.left_edge.i, subject.right_edge.i + 1, verb.i)
+    if part is None:
+        return None
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    source = (pobj.left_edge.i, pobj.right_edge.i + 1) if pobj is not None else None
+    return _record(verb, lemma, kind, source, [part], "passive_subject")
 
 
 def _as_clause(verb: Token) -> bool:

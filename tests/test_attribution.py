@@ -6,6 +6,7 @@ import pytest
 from ingest.attribution import (
     CUE_MODEL_TSV, CueModel, attributions, cue_candidates, cue_model, find_attributions,
     find_quotes, nested_pairs, nesting_features, nesting_model, quote_index,
+    _yield_to_stronger_inner,
 )
 
 
@@ -170,7 +171,46 @@ CANDIDATES = [
      "the mayor understands the voters"),
     # a transcript's speaker label in capitals, whatever the tagger makes of the name
     ("KATE BOULDUAN: Why not debate?", ":", "headline_colon", "KATE BOULDUAN", "Why not debate"),
+    # a passive verb with nothing else to say says its subject; the by-agent is the source
+    ("The new tariff was sharply criticized by farm groups.", "was sharply criticized",
+     "passive_subject", "farm groups", "The new tariff"),
+    ("The closure of the plant was confirmed by the company on Monday.", "was confirmed",
+     "passive_subject", "the company", "The closure of the plant"),
+    # an answer is what was said
+    ("Asked whether the ceasefire would hold, 52 percent of respondents said yes.", "said",
+     "verb_object", "52 percent of respondents", "yes"),
+    # a parenthetical cue whose head has a clause, not a subject, before it
+    ("Whatever the envoy has achieved, diplomats said, could be undone by one more strike.",
+     "said", "inverted", "diplomats", "Whatever the envoy has achieved could be undone by one more strike"),
 ]
+
+
+def test_a_passive_with_a_pronoun_subject_is_no_candidate(nlp):
+    """'He was criticized by X': what "he" stands for is in another sentence."""
+    rules = {c["rule"] for c in _candidates(nlp, "He was sharply criticized by farm groups.")}
+    assert "passive_subject" not in rules
+
+
+def _held(cue: int, score: float | None, lemma: str, content: list[list[int]]) -> dict:
+    return {"cue": [cue, cue + 1], "score": score, "lemma": lemma, "content": content}
+
+
+# outer (score, lemma), inner score: is the outer dropped for the cue held in its content?
+YIELDS = [
+    ((0.45, "sign"), 0.9, True),  # an action verb, much less sure than the cue it holds
+    ((0.45, "say"), 0.9, False),  # a claim verb is never dropped
+    ((0.6, "sign"), 0.7, False),  # not surer by the margin
+    ((None, "sign"), 0.9, False),  # a quote's attribution has no score to compare
+]
+
+
+@pytest.mark.parametrize("outer,inner_score,dropped", YIELDS)
+def test_a_weak_cue_yields_to_a_surer_one_it_holds(nlp, outer, inner_score, dropped):
+    doc = nlp("The council started the session by denouncing the budget cuts.")
+    score, lemma = outer
+    found = [_held(2, score, lemma, [[3, 10]]), _held(6, inner_score, "denounce", [[7, 10]])]
+    _yield_to_stronger_inner(doc, found, {t.i: 0 for t in doc})
+    assert [r["lemma"] for r in found] == (["denounce"] if dropped else [lemma, "denounce"])
 
 
 @pytest.mark.parametrize("text,cue,rule,source,content", CANDIDATES)
