@@ -489,9 +489,9 @@ _YIELD_MARGIN = 0.2
 
 def _yield_to_stronger_inner(doc: Doc, found: list[dict], sentence_of: dict[int, int]) -> None:
     """Drop a weak cue that is not a claim verb when a cue held in its content is much surer:
-    in "Gary Hart started winning campaigns by denouncing the New Deal" or "He signed paperwork
-    ordering him to appear in court", the attribution is the inner one and the outer verb an
-    action that happened to be offered as a candidate (train, cross-validated: such outers were
+    in "The council started the session by denouncing the budget cuts" or "The mayor signed an
+    order directing the police to report every arrest", the attribution is the inner one and the
+    outer verb an action that happened to be offered as a candidate (train, cross-validated: such outers were
     mostly wrong, and their inner cues right)."""
     weak = {
         tuple(outer["cue"])
@@ -832,7 +832,8 @@ def _verb_cue(verb: Token) -> dict | None:
     objects = [
         c for c in verb.children
         if c.dep_ in ("dobj", "oprd") or (c.dep_ == "prep" and _content_prep(c, lemma))
-        # "46 percent said yes", "neither side would say so": the answer is what was said
+        # "most respondents said yes", "the minister would not say so": the answer is what
+        # was said
         or lemma in CUE_LEXICON and c.i > verb.i and (
             c.dep_ == "intj" and c.lower_ in ("yes", "no") or c.dep_ == "advmod" and c.lower_ == "so"
         )
@@ -866,8 +867,8 @@ def _verb_cue(verb: Token) -> dict | None:
         # "Troops arrived, officials said" / "The troops, he said, arrived": the reported
         # clause is the head and the cue hangs off it
         head = verb.head
-        # whatever the parse made of the head's subject ("Whatever progress he has made,
-        # officials said, could be unraveled" has it as a clause)
+        # whatever the parse made of the head's subject ("Whatever the envoy has achieved,
+        # diplomats said, could be undone" has it as a clause)
         if head.pos_ in ("VERB", "AUX"):
             parts = _clause_without(head, verb)
             if parts:
@@ -893,7 +894,7 @@ def _verb_cue(verb: Token) -> dict | None:
 
 
 def _passive_subject(verb: Token, lemma: str, kind: str) -> dict | None:
-    """'The move was hotly criticized by economists', 'Her death was confirmed by the group':
+    """'The new tariff was criticized by farm groups', 'The closure was confirmed by the firm':
     a passive verb with nothing else to say says its subject, and its by-agent is the source
     (a pronoun subject is left out: what it stands for is in another sentence)."""
     subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)

@@ -185,6 +185,13 @@ CANDIDATES = [
 ]
 
 
+@pytest.mark.parametrize("text,cue,rule,source,content", CANDIDATES)
+def test_candidate_patterns(nlp, text, cue, rule, source, content):
+    found = [c for c in _candidates(nlp, text) if c["cue"] == cue]
+    assert found, f"no candidate with cue {cue!r} in {_candidates(nlp, text)}"
+    assert found[0] == {"cue": cue, "rule": rule, "source": source, "content": content}
+
+
 def test_a_passive_with_a_pronoun_subject_is_no_candidate(nlp):
     """'He was criticized by X': what "he" stands for is in another sentence."""
     rules = {c["rule"] for c in _candidates(nlp, "He was sharply criticized by farm groups.")}
@@ -211,13 +218,6 @@ def test_a_weak_cue_yields_to_a_surer_one_it_holds(nlp, outer, inner_score, drop
     found = [_held(2, score, lemma, [[3, 10]]), _held(6, inner_score, "denounce", [[7, 10]])]
     _yield_to_stronger_inner(doc, found, {t.i: 0 for t in doc})
     assert [r["lemma"] for r in found] == (["denounce"] if dropped else [lemma, "denounce"])
-
-
-@pytest.mark.parametrize("text,cue,rule,source,content", CANDIDATES)
-def test_candidate_patterns(nlp, text, cue, rule, source, content):
-    found = [c for c in _candidates(nlp, text) if c["cue"] == cue]
-    assert found, f"no candidate with cue {cue!r} in {_candidates(nlp, text)}"
-    assert found[0] == {"cue": cue, "rule": rule, "source": source, "content": content}
 
 
 # text, cue, source: who speaks for a cue without a subject of its own, or whose subject is
