@@ -57,15 +57,21 @@ def load_compartment(data: Path, compartment: str) -> list[tuple[str, str, list[
     base = data / compartment
     if not (base / "text").is_dir():
         raise SystemExit(f"{base}: no 'text' folder; is --data the PolNeAR root?")
-    by_article: dict[str, list[Path]] = defaultdict(list)
-    for ann in sorted((base / "attributions").glob("*.ann")):
-        article, _annotator = ann.stem.rsplit("_", 1)
-        by_article[article].append(ann)
+    by_article = _annotations_by_article(base)
     out = []
     for article in sorted(by_article):
         text = (base / "text" / f"{article}.txt").read_text(encoding="utf-8")
         out.append((article, text, parse_ann(by_article[article][0].read_text(encoding="utf-8"), text)))
     return out
+
+
+def _annotations_by_article(base: Path) -> dict[str, list[Path]]:
+    """Each article's .ann files ("<article>_<annotator>.ann"), in annotator sort order."""
+    by_article: dict[str, list[Path]] = defaultdict(list)
+    for ann in sorted((base / "attributions").glob("*.ann")):
+        article, _annotator = ann.stem.rsplit("_", 1)
+        by_article[article].append(ann)
+    return by_article
 
 
 def annotator_agreement(data: Path) -> tuple[int, Counts, Counts]:
@@ -75,10 +81,7 @@ def annotator_agreement(data: Path) -> tuple[int, Counts, Counts]:
     articles, whole, source = 0, Counts(), Counts()
     for compartment in ("train", "dev"):
         base = data / compartment
-        by_article: dict[str, list[Path]] = defaultdict(list)
-        for ann in sorted((base / "attributions").glob("*.ann")):
-            by_article[ann.stem.rsplit("_", 1)[0]].append(ann)
-        for article, anns in sorted(by_article.items()):
+        for article, anns in sorted(_annotations_by_article(base).items()):
             if len(anns) < 2:
                 continue
             text = (base / "text" / f"{article}.txt").read_text(encoding="utf-8")

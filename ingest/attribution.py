@@ -491,8 +491,8 @@ def _yield_to_stronger_inner(doc: Doc, found: list[dict], sentence_of: dict[int,
     """Drop a weak cue that is not a claim verb when a cue held in its content is much surer:
     in "The council started the session by denouncing the budget cuts" or "The mayor signed an
     order directing the police to report every arrest", the attribution is the inner one and the
-    outer verb an action that happened to be offered as a candidate (train, cross-validated: such outers were
-    mostly wrong, and their inner cues right)."""
+    outer verb an action that happened to be offered as a candidate (train, cross-validated:
+    such outers were mostly wrong, and their inner cues right)."""
     weak = {
         tuple(outer["cue"])
         for outer, inner, _part in nested_pairs(doc, found, sentence_of)
@@ -873,10 +873,9 @@ def _verb_cue(verb: Token) -> dict | None:
             parts = _clause_without(head, verb)
             if parts:
                 return _record(verb, lemma, kind, _source_of(verb), parts, "inverted")
-    if not content_tokens and _passive(verb):
-        passive = _passive_subject(verb, lemma, kind)
-        if passive is not None:
-            return passive
+    passive = None if content_tokens else _passive_subject(verb, lemma, kind)
+    if passive is not None:
+        return passive
     if not content_tokens:
         return None
     start = min(t.left_edge.i for t in content_tokens)
@@ -897,16 +896,15 @@ def _passive_subject(verb: Token, lemma: str, kind: str) -> dict | None:
     """'The new tariff was criticized by farm groups', 'The closure was confirmed by the firm':
     a passive verb with nothing else to say says its subject, and its by-agent is the source
     (a pronoun subject is left out: what it stands for is in another sentence)."""
+    if not _passive(verb):
+        return None
     subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     if subject is None or subject.pos_ == "PRON" or subject.lower_ in _EXPLETIVES:
         return None
     part = _within_paragraph(verb.doc, subject.left_edge.i, subject.right_edge.i + 1, verb.i)
     if part is None:
         return None
-    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-    source = (pobj.left_edge.i, pobj.right_edge.i + 1) if pobj is not None else None
-    return _record(verb, lemma, kind, source, [part], "passive_subject")
+    return _record(verb, lemma, kind, _by_agent(verb), [part], "passive_subject")
 
 
 def _as_clause(verb: Token) -> bool:
@@ -921,8 +919,11 @@ def _as_clause_source(verb: Token) -> tuple[int, int] | None:
     """The subject of an "as" clause, or the by-agent of a passive one ("as reported by X");
     never the subject of the clause it hangs on."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if subject is not None:
-        return _subject_extent(subject)
+    return _subject_extent(subject) if subject is not None else _by_agent(verb)
+
+
+def _by_agent(verb: Token) -> tuple[int, int] | None:
+    """The object of a passive verb's by-phrase ('was confirmed by the company'), if any."""
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
     return (pobj.left_edge.i, pobj.right_edge.i + 1) if pobj is not None else None
@@ -1194,18 +1195,14 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
                 # shares the passive one's subject, not its agent
                 return _subject_extent(subject)
             if subject.dep_ == "nsubjpass" or subject.lower_ in _EXPLETIVES and _passive(current):
-                agent = next((c for c in current.children if c.dep_ == "agent"), None)
-                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-                return (pobj.left_edge.i, pobj.right_edge.i + 1) if pobj is not None else None
+                return _by_agent(current)
             if subject.lower_ in _EXPLETIVES and subject.dep_ == "nsubj" and current.lemma_ == "be":
                 return None
             return _subject_extent(subject)
         # "after being warned by Moscow", "Pushed by host Chuck Todd, ...": a passive participle
         # without a subject speaks for its by-agent, not for the clause it hangs on
-        agent = next((c for c in current.children if c.dep_ == "agent"), None)
-        if agent is not None and current.tag_ == "VBN":
-            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
-            return (pobj.left_edge.i, pobj.right_edge.i + 1) if pobj is not None else None
+        if current.tag_ == "VBN" and any(c.dep_ == "agent" for c in current.children):
+            return _by_agent(current)
         # "was unable to confirm", "is quick to point out": the subject of the copula
         if current.dep_ == "xcomp" and current.head.pos_ == "ADJ" and current.head.dep_ == "acomp":
             current = current.head.head
