@@ -355,13 +355,21 @@ def find_attributions(
         if record is None:
             continue
         if record["cue"][0] in cue_tokens:
-            # "He told reporters: '...'": the verb's object was taken for its content; the
-            # quote right after it is what was said
+            # "He told reporters: '...'" and "'...,' she said of the plan": the verb's object
+            # was taken for its content; the quote right next to it is what was said
             owner = next(r for r in found if r["cue"][0] <= record["cue"][0] < r["cue"][1])
-            if owner["rule"] == "verb_object" and owner["content"][-1][1] <= s:
+            if owner["rule"] != "verb_object":
+                continue
+            if owner["content"][-1][1] <= s:
                 owner["content"] = [[s, e]]
-                owner["rule"] = "quote_before"
-                used_quotes.add(q)
+            elif record["rule"] == "quote_after" and owner["content"][0][0] >= e and _quoted_sentence(doc, s, e):
+                # what the quote is about stays ("said of the plan"); whom it was told does not
+                topic = doc[owner["content"][0][0]].lower_ in _TOPIC_PREPS
+                owner["content"] = [[s, e]] + (owner["content"] if topic else [])
+            else:
+                continue
+            owner["rule"] = record["rule"]
+            used_quotes.add(q)
             continue
         found.append(record)
         used_quotes.add(q)
@@ -1327,6 +1335,21 @@ def _merge_quotes(doc, found, quotes, in_quote, used: set[int] | None = None) ->
                     used.add(q)
         record["content"] = parts
     return used
+
+
+_TOPIC_PREPS = {"of", "about", "on"}
+
+
+def _quoted_sentence(doc: Doc, start: int, end: int) -> bool:
+    """A quote opening its sentence, three words or more closing on punctuation: said words,
+    not a quoted title."""
+    before = start - 1
+    while before >= 0 and doc[before].is_space:
+        before -= 1
+    opens = before < 0 or doc[start].is_sent_start or doc[before].text in (".", "!", "?", ":") \
+        or "\n" in doc[before].text_with_ws
+    inner = [t for t in doc[start:end] if not t.is_quote]
+    return opens and len([t for t in inner if not t.is_punct]) >= 3 and inner[-1].is_punct
 
 
 def _quote_attribution(doc: Doc, quotes, q: int, in_quote) -> dict | None:
