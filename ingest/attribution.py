@@ -1326,9 +1326,11 @@ def _merge_quotes(doc, found, quotes, in_quote, used: set[int] | None = None) ->
             nxt = cue_end
             while nxt < len(doc) and doc[nxt].is_punct and not doc[nxt].is_quote:
                 nxt += 1
-            while nxt < len(doc) and doc[nxt].is_space:
+            # a quote after a paragraph break is most often someone else's
+            while nxt < len(doc) and doc[nxt].is_space and "\n" not in doc[nxt].text:
                 nxt += 1
-            if nxt < len(doc) and in_quote[nxt] >= 0 and quotes[in_quote[nxt]][0] == nxt:
+            if nxt < len(doc) and in_quote[nxt] >= 0 and quotes[in_quote[nxt]][0] == nxt \
+                    and "\n" not in doc[nxt - 1].text_with_ws:
                 q = in_quote[nxt]
                 if q not in used and any(in_quote[i] >= 0 for i in range(*parts[-1])):
                     parts.append(list(quotes[q]))
