@@ -1359,7 +1359,7 @@ def _quote_attribution(doc: Doc, quotes, q: int, in_quote) -> dict | None:
     qs, qe = quotes[q]
     if qe - qs < 4:
         return None  # a quoted word or two is a term, not a quotation
-    after = _cue_after(doc, qe, in_quote)
+    after = _cue_after(doc, qs, qe, in_quote)
     if after is not None:
         verb, source = after
         return _record(verb, verb.lemma_.lower(), _kind(verb), source, [(qs, qe)], "quote_after")
@@ -1407,13 +1407,13 @@ def _is_quote_verb(token: Token) -> bool:
     )
 
 
-def _cue_after(doc: Doc, qe: int, in_quote) -> tuple[Token, tuple[int, int] | None] | None:
+def _cue_after(doc: Doc, qs: int, qe: int, in_quote) -> tuple[Token, tuple[int, int] | None] | None:
     """'"...," he said' / '"...," said Kirby, who ...': a speech verb within a few tokens."""
     for i in range(qe, min(qe + 8, len(doc))):
         token = doc[i]
         if in_quote[i] >= 0 or token.text in (".", "!", "?", "\n") or "\n" in token.text:
             return None
-        if _is_quote_verb(token):
+        if _is_quote_verb(token) or _verb_of_speaking_after(doc, qs, qe, token):
             source = _source_of(token)
             if source is None:
                 # "said Kirby": an inverted subject parsed as object
@@ -1421,6 +1421,23 @@ def _cue_after(doc: Doc, qe: int, in_quote) -> tuple[Token, tuple[int, int] | No
                 source = _subject_extent(obj) if obj is not None and obj.pos_ in ("PROPN", "NOUN", "PRON") else None
             return token, source
     return None
+
+
+def _verb_of_speaking_after(doc: Doc, qs: int, qe: int, verb: Token) -> bool:
+    """'"This is fantastic!" beamed a delegate' / '"...," he shrugged': a verb in the past or
+    present tense with nothing to say of its own, right after a quote that opens its sentence,
+    next to its subject, is how the quote was said."""
+    if not _quoted_sentence(doc, qs, qe) or verb.tag_ not in ("VBD", "VBZ"):
+        return False
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp") for c in verb.rights):
+        return False
+    between = [t for t in doc[qe : verb.i] if not t.is_space and t.text != ","]
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return False
+    if not between:  # the subject after the verb ("beamed a delegate")
+        return subject.i > verb.i
+    return [t.i for t in between] == list(range(subject.left_edge.i, subject.i + 1))
 
 
 def _cue_before(doc: Doc, qs: int, in_quote) -> tuple[Token, tuple[int, int] | None] | None:
