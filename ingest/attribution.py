@@ -960,7 +960,7 @@ def _trailing_speaker(verb: Token):
     if verb.i == 0 or doc[verb.i - 1].text != "," or verb.tag_ not in ("VBZ", "VBD"):
         return None
     end = verb.i + 1
-    while end < len(doc) and not doc[end].is_space and doc[end].text not in (".", "!", "?", ";"):
+    while end < len(doc) and "\n" not in doc[end].text and doc[end].text not in (".", "!", "?", ";"):
         if "\n" in doc[end].text_with_ws:
             end += 1
             break
@@ -985,8 +985,12 @@ def _trailing_speaker(verb: Token):
         while speaker_start < speaker_end and doc[speaker_start].is_quote:
             speaker_start += 1  # the parse can hang the quote's closing mark on the subject
         content = _trim(doc, start, speaker_start)
-        if content is not None and content[1] - content[0] >= 3 and speaker_start < speaker_end:
+        # the content is set off from the subject ('"...," Weaver said', not 'when Weaver called')
+        set_off = speaker_start > 0 and doc[speaker_start - 1].is_punct
+        if content is not None and content[1] - content[0] >= 3 and speaker_start < speaker_end and set_off:
             return content, (speaker_start, speaker_end)
+        if speaker_start <= start:
+            return None  # the subject opens the sentence: it is not what was said
     content = _trim(doc, start, verb.i - 1)
     if content is None or content[1] - content[0] < 3 or doc[content[1] - 1].is_quote:
         return None
