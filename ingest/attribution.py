@@ -827,7 +827,7 @@ def _verb_cue(verb: Token) -> dict | None:
     kind = CUE_LEXICON.get(lemma, _STATED)
     clauses = [
         c for c in verb.children
-        if c.dep_ in ("ccomp", "xcomp")
+        if c.dep_ in ("ccomp", "xcomp") and not _behind_a_break(c, verb)
         # "asked if he would run", "called for Republicans to unite": a clause the parse
         # hangs on as an adverbial by its opener
         or c.dep_ == "advcl" and c.i > verb.i and any(
@@ -898,6 +898,15 @@ def _verb_cue(verb: Token) -> dict | None:
         return None
     rule = "verb" if clauses else "verb_object"
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
+
+
+def _behind_a_break(clause: Token, verb: Token) -> bool:
+    """A clause before a colon or a dash the cue's own clause follows ("The plan drew fire:
+    critics called it a gamble"): the parse hung it on the cue, but it is not what was said."""
+    doc = verb.doc
+    return clause.i < verb.i and any(
+        t.text in (":", "-", "–", "—") for t in doc[clause.right_edge.i + 1 : verb.i]
+    )
 
 
 def _passive_subject(verb: Token, lemma: str, kind: str) -> dict | None:
