@@ -1359,7 +1359,7 @@ def _quoted_sentence(doc: Doc, start: int, end: int) -> bool:
     """A quote opening its sentence, three words or more closing on punctuation: said words,
     not a quoted title."""
     before = start - 1
-    while before >= 0 and doc[before].is_space:
+    while before >= 0 and doc[before].is_space and "\n" not in doc[before].text:
         before -= 1
     opens = before < 0 or doc[start].is_sent_start or doc[before].text in (".", "!", "?", ":") \
         or "\n" in doc[before].text_with_ws
