@@ -585,7 +585,10 @@ def cue_candidates(doc: Doc, in_quote: list[int]) -> list[tuple[dict, list[str]]
     for token in doc:
         if in_quote[token.i] >= 0:
             continue
-        record = _headline_colon(token, in_quote) if token.text == ":" else _syntactic(token)
+        if token.text == ":":
+            record = _headline_colon(token, in_quote)
+        else:
+            record = _headline_verb(token, first_break) or _syntactic(token)
         if record is not None:
             candidates.append((record, cue_features(token, record, first_break)))
     _add_structure_features(doc, candidates)
@@ -762,6 +765,51 @@ def _syntactic(token: Token) -> dict | None:
     return None
 
 
+def _headline_verb(token: Token, first_break: int) -> dict | None:
+    """'Senator Praises Budget Deal', 'Farm groups slam tariff': the verb of a headline that the
+    parse, misled by its title case or its missing articles, took for a name or a noun.
+
+    A word of the headline (the first paragraph) that is an inflected cue verb, right after a
+    name or noun, is the cue; the run of names and nouns before it the source, the rest of
+    the headline (to a colon or the end) the content.
+    """
+    doc = token.doc
+    if token.i >= first_break or token.i == 0 or token.pos_ not in ("PROPN", "NOUN"):
+        return None
+    lemma = _inflected_cue(token.lower_)
+    if lemma is None or doc[token.i - 1].pos_ not in ("PROPN", "NOUN"):
+        return None
+    start = token.i - 1
+    while start > 0 and doc[start - 1].pos_ in ("PROPN", "NOUN", "ADJ", "NUM", "PART") \
+            and "\n" not in doc[start - 1].text_with_ws:
+        start -= 1
+    end = token.i + 1
+    while end < first_break and doc[end].text not in (".", ":", ";", "!", "?") and not doc[end].is_space:
+        end += 1
+        if "\n" in doc[end - 1].text_with_ws:
+            break
+    content = _trim(doc, token.i + 1, end)
+    if content is None:
+        return None
+    return {
+        "cue": [token.i, token.i + 1], "lemma": lemma, "kind": CUE_LEXICON.get(lemma, _STATED),
+        "source": [start, token.i], "content": [list(content)], "negated": False,
+        "rule": "headline_verb",
+    }
+
+
+_VERB_ENDINGS = ("s", "es", "ed", "d", "ing")
+
+
+def _inflected_cue(word: str) -> str | None:
+    """The cue lemma a word inflects ('praises', 'slammed', 'urging'), or None."""
+    for stem in [word] + [word[: -len(e)] for e in _VERB_ENDINGS if word.endswith(e) and len(word) > len(e) + 2]:
+        for lemma in (stem, stem + "e"):
+            if lemma in CUE_LEXICON or lemma in STANCE_VERBS:
+                return lemma
+    return None
+
+
 def _headline_colon(colon: Token, in_quote: list[int]) -> dict | None:
     """'Zelensky: Up to 10,000 Troops Are Being Prepared' (headline style).
 
@@ -904,9 +952,12 @@ def _behind_a_break(clause: Token, verb: Token) -> bool:
     """A clause before a colon or a dash the cue's own clause follows ("The plan drew fire:
     critics called it a gamble"): the parse hung it on the cue, but it is not what was said."""
     doc = verb.doc
-    return clause.i < verb.i and any(
-        t.text in (":", "-", "–", "—") for t in doc[clause.right_edge.i + 1 : verb.i]
-    )
+    if clause.i > verb.i:
+        return False
+    # up to the cue's own subject: a hyphen inside it ("Rep. Jane Roe (D-Wis.) said") is no break
+    subject = next((c for c in verb.lefts if c.dep_ in _SUBJECT_DEPS and c.i > clause.i), None)
+    end = subject.left_edge.i if subject is not None else verb.i
+    return any(t.text in (":", "-", "–", "—") for t in doc[clause.right_edge.i + 1 : end])
 
 
 def _passive_subject(verb: Token, lemma: str, kind: str) -> dict | None:
