@@ -1166,6 +1166,14 @@ def _set_off_phrase(token: Token, phrase_end: int) -> list[tuple[int, int]] | No
     return parts or None
 
 
+# verbs that put forward what their object says ("raised concerns", "issued a warning")
+_LIGHT_VERBS = {
+    "make", "raise", "voice", "express", "issue", "offer", "give", "deliver", "repeat", "renew",
+    "lodge", "file", "level", "send", "share", "publish", "release", "post", "air", "reiterate",
+    "register", "signal", "extend", "pledge",
+}
+
+
 def _noun_cue(noun: Token) -> dict | None:
     """'the claim that ...'; with an owner, also 'Pence's call for a special prosecutor'."""
     source = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -1195,15 +1203,18 @@ def _noun_cue(noun: Token) -> dict | None:
     if content is None or content[1] - content[0] < 2:
         return None
     lemma = noun.lemma_.lower()
+    if source is not None:
+        source = (source.left_edge.i, source.i + 1)
+    elif by_object is not None:
+        source = (by_object.left_edge.i, by_object.right_edge.i + 1)
+    elif noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and _lemma(noun.head) in _LIGHT_VERBS:
+        # "the union raised concerns that ...": whoever raises it holds it
+        source = _source_of(noun.head)
     return {
         "cue": [noun.i, noun.i + 1],
         "lemma": lemma,
         "kind": CUE_NOUNS.get(lemma, _STATED),
-        "source": (
-            [source.left_edge.i, source.i + 1] if source is not None
-            else [by_object.left_edge.i, by_object.right_edge.i + 1] if by_object is not None
-            else None
-        ),
+        "source": list(source) if source else None,
         "content": [list(content)],
         "negated": any(c.dep_ == "neg" for c in noun.children),
         "rule": rule,
