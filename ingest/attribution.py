@@ -957,7 +957,7 @@ def _behind_a_break(clause: Token, verb: Token) -> bool:
     # up to the cue's own subject: a hyphen inside it ("Rep. Jane Roe (D-Wis.) said") is no break
     subject = next((c for c in verb.lefts if c.dep_ in _SUBJECT_DEPS and c.i > clause.i), None)
     end = subject.left_edge.i if subject is not None else verb.i
-    return any(t.text in (":", "-", "–", "—") for t in doc[clause.right_edge.i + 1 : end])
+    return any(t.text in (":", "-", "–", "—") for t in doc[clause.right_edge.i : end])
 
 
 def _passive_subject(verb: Token, lemma: str, kind: str) -> dict | None:
@@ -1312,6 +1312,16 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
             obj = next((c for c in current.head.children if c.dep_ == "dobj" and c.i < current.i), None)
             if obj is not None and (obj.ent_type_ in _AGENT_ENTITIES or obj.lower_ in _PERSONAL_OBJECTS):
                 return _subject_extent(obj)
+        # "In a statement to the paper, her adviser, Jane Roe, said": the parse hung the
+        # speaker on the noun before it as an apposition; the names set off right before the
+        # verb are its subject
+        if current is verb and verb.dep_ == "ROOT" and verb.i > 1 and verb.doc[verb.i - 1].text == ",":
+            name = verb.doc[verb.i - 2]
+            if name.dep_ == "appos" and name.pos_ in ("PROPN", "NOUN"):
+                top = name
+                while top.head.dep_ == "appos" and top.head.pos_ in ("PROPN", "NOUN"):
+                    top = top.head
+                return (top.left_edge.i, name.i + 1)
         # "He stood up and said ...", "..., adding that ...": the subject of the governing verb
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
             doc = current.doc
