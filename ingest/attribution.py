@@ -1300,10 +1300,16 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
         # ("drew crowds describing ..."), it as often speaks for the clause's subject
         if current.dep_ == "acl" and current.tag_ == "VBG":
             noun = current.head
-            if noun.pos_ not in ("NOUN", "PROPN", "PRON") or noun.dep_ == "dobj":
-                return None
             before = current.left_edge.i - 1
-            if before >= 0 and current.doc[before].is_punct:
+            set_off = before >= 0 and current.doc[before].is_punct
+            # "endorsed the plan on Saturday, saying ...": a speech verb set off after the
+            # clause's object speaks for the clause's subject
+            clause = noun.head.head if noun.dep_ == "pobj" else noun.head
+            if set_off and current is verb and _lemma(verb) in CUE_LEXICON and noun.dep_ in ("dobj", "pobj") \
+                    and clause.pos_ in ("VERB", "AUX"):
+                current = clause
+                continue
+            if noun.pos_ not in ("NOUN", "PROPN", "PRON") or noun.dep_ == "dobj" or set_off:
                 return None
             return _subject_extent(noun)
         # "led Schultz to announce", "urged him to say": a person as object controls the
