@@ -1054,6 +1054,8 @@ def _trailing_speaker(verb: Token):
     content = _trim(doc, start, verb.i - 1)
     if content is None or content[1] - content[0] < 3 or doc[content[1] - 1].is_quote:
         return None
+    if doc[speaker[0]].pos_ in ("ADP", "ADV", "SCONJ"):
+        return None  # a speaker is named, not a prepositional phrase ("..., called with an offer")
     return content, speaker
 
 
@@ -1375,13 +1377,18 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     ):
         start += 1
     while end > start and (
-        (doc[end - 1].is_punct and not doc[end - 1].is_quote) or doc[end - 1].is_space
-        or doc[end - 1].dep_ == "cc"
+        (doc[end - 1].is_punct and not doc[end - 1].is_quote and not _closes_bracket(doc, start, end))
+        or doc[end - 1].is_space or doc[end - 1].dep_ == "cc"
     ):
         end -= 1
     if end <= start:
         return None
     return start, end
+
+
+def _closes_bracket(doc: Doc, start: int, end: int) -> bool:
+    """The range ends on the bracket it opened: "Rep. Jane Roe (D-Wis.)" keeps its ")"."""
+    return doc[end - 1].text == ")" and "(" in doc[start : end - 1].text
 
 
 def _within_paragraph(doc: Doc, start: int, end: int, anchor: int) -> tuple[int, int] | None:
