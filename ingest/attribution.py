@@ -1527,6 +1527,11 @@ def _verb_of_speaking_after(doc: Doc, qs: int, qe: int, verb: Token) -> bool:
     next to its subject, is how the quote was said."""
     if not _quoted_sentence(doc, qs, qe) or verb.tag_ not in ("VBD", "VBZ"):
         return False
+    # a quote closing on a full stop is a sentence of its own ('"..." The crowd cheered.'), and
+    # after "!" or "?" a named subject as often starts one: only "beamed Kirby" or "he shrugged"
+    last = next(t for t in reversed(doc[qs:qe]) if not t.is_quote)
+    if last.text == ".":
+        return False
     if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp") for c in verb.rights):
         return False
     between = [t for t in doc[qe : verb.i] if not t.is_space and t.text != ","]
@@ -1535,6 +1540,8 @@ def _verb_of_speaking_after(doc: Doc, qs: int, qe: int, verb: Token) -> bool:
         return False
     if not between:  # the subject after the verb ("beamed a delegate")
         return subject.i > verb.i
+    if last.text != "," and subject.pos_ != "PRON":
+        return False
     return [t.i for t in between] == list(range(subject.left_edge.i, subject.i + 1))
 
 
