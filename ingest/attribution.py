@@ -929,6 +929,8 @@ def _verb_cue(verb: Token) -> dict | None:
             parts = _clause_without(head, verb)
             if parts:
                 return _record(verb, lemma, kind, _source_of(verb), parts, "inverted")
+    if not content_tokens and lemma in CUE_LEXICON:
+        content_tokens = _stray_that_clause(verb)
     passive = None if content_tokens else _passive_subject(verb, lemma, kind)
     if passive is not None:
         return passive
@@ -946,6 +948,19 @@ def _verb_cue(verb: Token) -> dict | None:
         return None
     rule = "verb" if clauses else "verb_object"
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
+
+
+def _stray_that_clause(verb: Token) -> list[Token]:
+    """'She said after the vote that the deal was dead': a "that" clause the parse hung on a
+    noun of the adjunct between the verb and the clause; the first one after the verb, in its
+    own sentence."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.sent != verb.sent:
+            continue
+        if token.dep_ == "mark" and token.lower_ == "that" and token.head.dep_ in ("acl", "ccomp", "relcl") \
+                and token.head.head.pos_ in ("NOUN", "PROPN"):
+            return [token.head]
+    return []
 
 
 def _behind_a_break(clause: Token, verb: Token) -> bool:

@@ -208,6 +208,9 @@ CANDIDATES = [
     ("It was no accident — Tom Reyes, a spokesman for the mayor, told reporters that the council "
      "had been warned.", "told", "verb", "Tom Reyes, a spokesman for the mayor",
      "that the council had been warned"),
+    # a "that" clause the parse hung on a noun of the adjunct before it
+    ("She said after the meeting on Tuesday that the deal was dead.", "said", "verb", "She",
+     "that the deal was dead"),
     # an inline double space does not end a trailing speaker
     ("Ana Ruiz, the campaign's state director, said the campaign  has opened a new office.", "said",
      "verb", "Ana Ruiz, the campaign's state director", "the campaign  has opened a new office"),
