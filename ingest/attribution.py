@@ -362,7 +362,8 @@ def find_attributions(
                 continue
             if owner["content"][-1][1] <= s:
                 owner["content"] = [[s, e]]
-            elif record["rule"] == "quote_after" and owner["content"][0][0] >= e and _quoted_sentence(doc, s, e):
+            elif record["rule"] == "quote_after" and owner["content"][0][0] >= e \
+                    and _quoted_sentence(doc, s, e):
                 # what the quote is about stays ("said of the plan"); whom it was told does not
                 topic = doc[owner["content"][0][0]].lower_ in _TOPIC_PREPS
                 owner["content"] = [[s, e]] + (owner["content"] if topic else [])
@@ -803,7 +804,8 @@ _VERB_ENDINGS = ("s", "es", "ed", "d", "ing")
 
 def _inflected_cue(word: str) -> str | None:
     """The cue lemma a word inflects ('praises', 'slammed', 'urging'), or None."""
-    for stem in [word] + [word[: -len(e)] for e in _VERB_ENDINGS if word.endswith(e) and len(word) > len(e) + 2]:
+    stems = [word[: -len(e)] for e in _VERB_ENDINGS if word.endswith(e) and len(word) > len(e) + 2]
+    for stem in [word] + stems:
         for lemma in (stem, stem + "e"):
             if lemma in CUE_LEXICON or lemma in STANCE_VERBS:
                 return lemma
@@ -954,11 +956,12 @@ def _stray_that_clause(verb: Token) -> list[Token]:
     """'She said after the vote that the deal was dead': a "that" clause the parse hung on a
     noun of the adjunct between the verb and the clause; the first one after the verb, in its
     own sentence."""
+    sentence_end = verb.sent.end
     for token in verb.subtree:
-        if token.i <= verb.i or token.sent != verb.sent:
+        if token.i <= verb.i or token.i >= sentence_end:
             continue
-        if token.dep_ == "mark" and token.lower_ == "that" and token.head.dep_ in ("acl", "ccomp", "relcl") \
-                and token.head.head.pos_ in ("NOUN", "PROPN"):
+        if token.dep_ == "mark" and token.lower_ == "that" \
+                and token.head.dep_ in ("acl", "ccomp", "relcl") and token.head.head.pos_ in ("NOUN", "PROPN"):
             return [token.head]
     return []
 
@@ -1062,7 +1065,8 @@ def _trailing_speaker(verb: Token):
         content = _trim(doc, start, speaker_start)
         # the content is set off from the subject ('"...," Weaver said', not 'when Weaver called')
         set_off = speaker_start > 0 and doc[speaker_start - 1].is_punct
-        if content is not None and content[1] - content[0] >= 3 and speaker_start < speaker_end and set_off:
+        if content is not None and content[1] - content[0] >= 3 and speaker_start < speaker_end \
+                and set_off:
             return content, (speaker_start, speaker_end)
         if speaker_start <= start:
             return None  # the subject opens the sentence: it is not what was said
@@ -1322,8 +1326,8 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
             # "endorsed the plan on Saturday, saying ...": a speech verb set off after the
             # clause's object speaks for the clause's subject
             clause = noun.head.head if noun.dep_ == "pobj" else noun.head
-            if set_off and current is verb and _lemma(verb) in CUE_LEXICON and noun.dep_ in ("dobj", "pobj") \
-                    and clause.pos_ in ("VERB", "AUX"):
+            if set_off and current is verb and _lemma(verb) in CUE_LEXICON \
+                    and noun.dep_ in ("dobj", "pobj") and clause.pos_ in ("VERB", "AUX"):
                 current = clause
                 continue
             if noun.pos_ not in ("NOUN", "PROPN", "PRON") or noun.dep_ == "dobj" or set_off:
