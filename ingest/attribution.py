@@ -9,7 +9,8 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
    what he calls ..."); a noun with a content clause, an owner ("the claim that ...", "Pence's
    call for ...") or a content preposition ("concerns about ..."); an adjective
    with a complement ("critical of ...", "confident that ..."); "according to"; an "as" clause
-   ("As The Hill reported, ..."); and a headline or transcript "Name: ..." are *candidates*.
+   ("As The Hill reported, ..."); a headline or transcript "Name: ..."; and a headline verb
+   the parse took for a name ("Senator Praises Deal") are *candidates*.
    The source is the subject nearest the cue (or the
    ``by``-agent of a passive, or the subject a participle or conjunct shares); the complement
    is the content.  "Y, X said" and "Y, X said, Z" parse with the cue hanging off the
@@ -24,8 +25,10 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
 2. **Quotes.** Quote marks are paired per paragraph (curly and straight; a quote left open at a
    paragraph end continues only when the next paragraph opens with a quote mark, as news style
    has it; otherwise it is dropped, so a stray mark never swallows the article).  A quote that
-   the first pass did not cover is attributed to a speech verb right after it ("..., he said")
-   or right before it ("He said: ...").  A quote with no cue next to it is not attributed.
+   the first pass did not cover is attributed to a speech verb right after it ("..., he said"),
+   any verb right after it next to its subject ("... !" beamed a delegate), or a speech verb
+   right before it ("He said: ...").  A quote with no cue next to it is not attributed, and a
+   quote opening the next paragraph is not joined to the last speaker's.
 
 An attribution inside another one's content in the same sentence is either a report inside
 the report ("Kirby said Moscow denied ...") or a second attribution the outer content ran into
