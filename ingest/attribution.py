@@ -1071,8 +1071,10 @@ def _trailing_speaker(verb: Token):
         if content is not None and content[1] - content[0] >= 3 and speaker_start < speaker_end \
                 and set_off:
             return content, (speaker_start, speaker_end)
-        if speaker_start <= start:
-            return None  # the subject opens the sentence: it is not what was said
+        if speaker_start <= start and verb.i >= _first_break(doc):
+            # outside a headline, a subject opening the sentence is the speaker ("Kirby, in
+            # Seoul, said Tuesday"), not what was said
+            return None
     content = _trim(doc, start, verb.i - 1)
     if content is None or content[1] - content[0] < 3 or doc[content[1] - 1].is_quote:
         return None
