@@ -143,6 +143,8 @@ CLAIM_LEMMAS = frozenset(
 _CONTENT_PREPS = {"of", "about", "against", "on", "for", "to", "as", "at", "with", "over"}
 # Prepositions that carry the content of a noun without an owner ("concerns about ...").
 _NOUN_CONTENT_PREPS = {"of", "about", "against", "for", "over", "on"}
+# Prepositions that carry what an adjective of stance is held towards.
+_STANCE_PREPS = {"to", "in", "toward", "towards"}
 # Verbs whose "to" phrase is what they say rather than whom they say it to.
 _TO_CONTENT = {
     "refer", "point", "allude", "object", "respond", "react", "liken", "compare", "attribute",
@@ -706,6 +708,9 @@ def cue_features(token: Token, record: dict, first_break: int | None = None) -> 
         f"before={_feature_word(doc[token.i - 1]) if token.i else '^'}",
         f"after={_feature_word(doc[token.i + 1]) if token.i + 1 < len(doc) else '$'}",
         f"headline={headline}", f"lex|headline={lexicon}|{headline}",
+        f"content_lemma={content_root.lemma_.lower()}",
+        f"lemma|content_lemma={lemma}|{content_root.lemma_.lower()}",
+        f"content_ent={content_root.ent_type_ or '-'}", f"lemma|content_ent={lemma}|{content_root.ent_type_ or '-'}",
     ]
 
 
@@ -763,7 +768,7 @@ def _syntactic(token: Token) -> dict | None:
     if pos in ("VERB", "AUX"):
         return _verb_cue(token) if token.lemma_ != "be" else None
     if pos == "NOUN":
-        return _noun_cue(token) if token.n_rights or token.n_lefts else None
+        return (_noun_cue(token) or _copular_noun_cue(token)) if token.n_rights or token.n_lefts else None
     if pos == "ADJ" and token.dep_ in ("acomp", "ccomp", "oprd"):
         return _adjective_cue(token)
     return None
@@ -861,6 +866,8 @@ def _adjective_cue(adj: Token) -> dict | None:
     content = [
         c for c in list(adj.children) + [c for c in head.children if c.i > adj.i]
         if c.dep_ in ("ccomp", "xcomp", "advcl") or (c.dep_ == "prep" and _content_prep(c, lemma))
+        # a stance is held towards its preposition's object: "sympathetic to", "confident in"
+        or (c.dep_ == "prep" and c.head.i == adj.i and c.lower_ in _STANCE_PREPS and _prep_object(c) is not None)
     ]
     if not content:
         return None
@@ -877,6 +884,8 @@ def _adjective_cue(adj: Token) -> dict | None:
 
 def _verb_cue(verb: Token) -> dict | None:
     lemma = _lemma(verb)
+    if _discourse_said(verb, lemma):
+        return None
     kind = CUE_LEXICON.get(lemma, _STATED)
     clauses = [
         c for c in verb.children
@@ -955,6 +964,19 @@ def _verb_cue(verb: Token) -> dict | None:
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
 
 
+def _discourse_said(verb: Token, lemma: str) -> bool:
+    """'That said, ...', 'That being said, ...', 'Having said that, ...': a connective, not
+    a report of what anyone said."""
+    if lemma != "say":
+        return False
+    doc = verb.doc
+    before = [t.lower_ for t in doc[max(verb.sent.start, verb.i - 2) : verb.i]]
+    after = [t.lower_ for t in doc[verb.i + 1 : verb.i + 3]]
+    if after[:1] == [","]:
+        return before[-1:] == ["that"] or before[-2:] == ["that", "being"]
+    return before[-1:] == ["having"] and after == ["that", ","]
+
+
 def _stray_that_clause(verb: Token) -> list[Token]:
     """'She said after the vote that the deal was dead': a "that" clause the parse hung on a
     noun of the adjunct between the verb and the clause; the first one after the verb, in its
@@ -1024,11 +1046,15 @@ def _content_prep(prep: Token, lemma: str) -> bool:
         return False
     if prep.lower_ == "to" and lemma not in _TO_CONTENT:
         return False  # mostly the addressee
-    # the object of the preposition, or a clause ("railed against what he calls ...")
+    pobj = _prep_object(prep)
+    return pobj is not None and not (prep.lower_ == "on" and pobj.pos_ == "PROPN")
+
+
+def _prep_object(prep: Token) -> Token | None:
+    """The object of the preposition, or a clause ("railed against what he calls ..."); not a
+    date or a time."""
     pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
-    if pobj is None or pobj.ent_type_ in ("DATE", "TIME"):
-        return False
-    return not (prep.lower_ == "on" and pobj.pos_ == "PROPN")
+    return None if pobj is None or pobj.ent_type_ in ("DATE", "TIME") else pobj
 
 
 def _trailing_speaker(verb: Token):
@@ -1244,6 +1270,30 @@ def _noun_cue(noun: Token) -> dict | None:
         "content": [list(content)],
         "negated": any(c.dep_ == "neg" for c in noun.children),
         "rule": rule,
+    }
+
+
+def _copular_noun_cue(noun: Token) -> dict | None:
+    """'Her argument is that ...', 'The senator's answer was: ...': the noun is the cue, its
+    owner the source, and the clause the copula takes its content."""
+    if noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
+        return None
+    clause = next((c for c in noun.head.rights if c.dep_ == "ccomp"), None)
+    if clause is None:
+        return None
+    content = _within_paragraph(noun.doc, clause.left_edge.i, clause.right_edge.i + 1, noun.i)
+    if content is None or content[1] - content[0] < 2:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    lemma = noun.lemma_.lower()
+    return {
+        "cue": [noun.i, noun.i + 1],
+        "lemma": lemma,
+        "kind": CUE_NOUNS.get(lemma, _STATED),
+        "source": [owner.left_edge.i, owner.i + 1] if owner is not None else None,
+        "content": [list(content)],
+        "negated": any(c.dep_ == "neg" for c in noun.head.children),
+        "rule": "noun_copula",
     }
 
 

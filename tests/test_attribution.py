@@ -211,6 +211,14 @@ CANDIDATES = [
     # a "that" clause the parse hung on a noun of the adjunct before it
     ("She said after the meeting on Tuesday that the deal was dead.", "said", "verb", "She",
      "that the deal was dead"),
+    # a cue noun the copula says the content of: the noun's owner is the source
+    ("The governor's argument is that the budget cannot pass without cuts.", "argument",
+     "noun_copula", "The governor", "that the budget cannot pass without cuts"),
+    ("One common view was that the talks would fail.", "view", "noun_copula", None,
+     "that the talks would fail"),
+    # an adjective of stance towards its preposition's object
+    ("Most delegates remain sympathetic to the rebels.", "remain sympathetic", "adjective",
+     "Most delegates", "to the rebels"),
     # an inline double space does not end a trailing speaker
     ("Ana Ruiz, the campaign's state director, said the campaign  has opened a new office.", "said",
      "verb", "Ana Ruiz, the campaign's state director", "the campaign  has opened a new office"),
@@ -222,6 +230,16 @@ def test_candidate_patterns(nlp, text, cue, rule, source, content):
     found = [c for c in _candidates(nlp, text) if c["cue"] == cue]
     assert found, f"no candidate with cue {cue!r} in {_candidates(nlp, text)}"
     assert found[0] == {"cue": cue, "rule": rule, "source": source, "content": content}
+
+
+@pytest.mark.parametrize("text", [
+    "That said, the ceasefire has held for a week.",
+    "That being said, the ceasefire has held for a week.",
+    "Having said that, the ceasefire has held for a week.",
+])
+def test_a_connective_said_is_no_candidate(nlp, text):
+    """'That said, ...' links two sentences; nobody says anything in it."""
+    assert [c for c in _candidates(nlp, text) if "said" in c["cue"]] == []
 
 
 def test_a_passive_with_a_pronoun_subject_is_no_candidate(nlp):
