@@ -175,6 +175,10 @@ _AGENT_ENTITIES = {"PERSON", "ORG", "NORP", "GPE"}
 # verbs whose subject is raised out of the clause they take: the subject is no speaker
 _RAISING_VERBS = {"seem", "appear"}
 _PERSONAL_OBJECTS = {"me", "him", "her", "us", "them"}
+# words that make a following "that" a conjunction of purpose or time, not a content clause
+_CONJUNCTION_THAT = {"so", "such", "now", "given", "except", "provided", "order", "seeing"}
+# verbs whose direct object is the one addressed ("..., she told reporters")
+_ADDRESSEE_VERBS = {"tell", "ask", "warn", "remind", "assure", "reassure", "inform", "urge", "advise"}
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
 _STRAIGHT = '"'
@@ -893,7 +897,11 @@ def _verb_cue(verb: Token) -> dict | None:
         # "asked if he would run", "called for Republicans to unite": a clause the parse
         # hangs on as an adverbial by its opener
         or c.dep_ == "advcl" and c.i > verb.i and any(
-            m.dep_ == "mark" and m.lower_ in ("if", "whether", "for") and m.i > verb.i
+            m.dep_ == "mark" and m.i > verb.i and (
+                m.lower_ in ("if", "whether", "for")
+                # "reassured his counterpart that ...", but not "so that", "now that"
+                or m.lower_ == "that" and verb.doc[m.i - 1].lower_ not in _CONJUNCTION_THAT
+            )
             for m in c.children
         )
         # "He wrote: the plan failed": a clause after a colon
@@ -910,6 +918,15 @@ def _verb_cue(verb: Token) -> dict | None:
     ]
     # a clause is what is said; without one, the object ("said on Tuesday that" keeps the clause)
     content_tokens = clauses or objects
+    if clauses and all(c.i < verb.i for c in clauses) and _object_after_is_content(verb, lemma, objects):
+        # "He and I said the same thing", with the sentence before parsed as its clause: a verb
+        # with an object of its own says that; "..., he told reporters" keeps the clause
+        content_tokens, clauses = [o for o in objects if o.i > verb.i], []
+    elif clauses and all(c.dep_ == "xcomp" and c.i > verb.i for c in clauses) and _object_after_is_content(
+        verb, lemma, objects
+    ):
+        # "asked the candidates questions to see how they answered": the object is said too
+        content_tokens = [o for o in objects if o.i > verb.i] + clauses
     trailing = _trailing_speaker(verb) if lemma in CUE_LEXICON else None
     if trailing is not None:
         return _record(verb, lemma, kind, trailing[1], [trailing[0]], "trailing_speaker")
@@ -962,6 +979,15 @@ def _verb_cue(verb: Token) -> dict | None:
         return None
     rule = "verb" if clauses else "verb_object"
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
+
+
+def _object_after_is_content(verb: Token, lemma: str, objects: list[Token]) -> bool:
+    """Is the direct object after the verb what it says, not whom it tells?"""
+    return any(
+        o.dep_ == "dobj" and o.i > verb.i and lemma not in _ADDRESSEE_VERBS
+        and o.ent_type_ not in _AGENT_ENTITIES and o.lower_ not in _PERSONAL_OBJECTS
+        for o in objects
+    )
 
 
 def _discourse_said(verb: Token, lemma: str) -> bool:

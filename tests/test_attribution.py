@@ -219,6 +219,18 @@ CANDIDATES = [
     # an adjective of stance towards its preposition's object
     ("Most delegates remain sympathetic to the rebels.", "remain sympathetic", "adjective",
      "Most delegates", "to the rebels"),
+    # a verb with an object after it says the object, not the sentence the parse hung before it
+    ("There was no real disagreement; he and his lawyer had basically said the same thing.",
+     "had basically said", "verb_object", "he and his lawyer", "the same thing"),
+    # ... but a clause before a verb of telling is what was told
+    ("The rebels will fight, the envoy told reporters.", "told", "verb", "the envoy",
+     "The rebels will fight"),
+    # a "that" clause the parse took for an adverbial
+    ("The president tried to calm nerves, reassuring his counterpart Jane Okoro that the aid "
+     "would continue.", "reassuring", "verb", "The president", "that the aid would continue"),
+    # an object with an infinitive after it: both are content
+    ("The campaign posted videos to rally its base.", "posted", "verb", "The campaign",
+     "videos to rally its base"),
     # an inline double space does not end a trailing speaker
     ("Ana Ruiz, the campaign's state director, said the campaign  has opened a new office.", "said",
      "verb", "Ana Ruiz, the campaign's state director", "the campaign  has opened a new office"),
@@ -511,6 +523,7 @@ def test_two_speakers_in_one_sentence(nlp):
         "Troops: 10,000 in Russia by December",  # a headline with a number and no speaker
         "The troops took the town and held it for a week.",  # verbs with objects, saying nothing
         "The soldiers are tired of the war.",  # an adjective with a complement, not a stance
+        "The guard shouted so that everyone could hear.",  # a purpose, not a content clause
         # nouns with a preposition are candidates, but a place or a purpose is not a stance
         "The mayor of Boston opened a school for children.",
         "The bridge over the river was closed for repairs.",
