@@ -927,6 +927,17 @@ def _verb_cue(verb: Token) -> dict | None:
     ):
         # "asked the candidates questions to see how they answered": the object is said too
         content_tokens = [o for o in objects if o.i > verb.i] + clauses
+    fronted = _fronted_subject(verb) if lemma in CUE_LEXICON else None
+    if fronted is not None:
+        # "The plan, said the mayor, would fail": the parse gave the cue both subjects; the one
+        # before it opens what was said
+        rest = [(c.left_edge.i, c.right_edge.i + 1) for c in clauses if c.i > verb.i]
+        if not rest and verb.dep_ in ("parataxis", "ccomp") and verb.head.pos_ in ("VERB", "AUX"):
+            rest = _clause_without(verb.head, verb)
+        parts = [p for p in [_within_paragraph(verb.doc, fronted.left_edge.i, fronted.right_edge.i + 1, verb.i)]
+                 + [_within_paragraph(verb.doc, a, b, verb.i) for a, b in rest] if p is not None]
+        if rest and parts:
+            return _record(verb, lemma, kind, _source_of(verb), parts, "inverted")
     trailing = _trailing_speaker(verb) if lemma in CUE_LEXICON else None
     if trailing is not None:
         return _record(verb, lemma, kind, trailing[1], [trailing[0]], "trailing_speaker")
@@ -979,6 +990,16 @@ def _verb_cue(verb: Token) -> dict | None:
         return None
     rule = "verb" if clauses else "verb_object"
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
+
+
+def _fronted_subject(verb: Token) -> Token | None:
+    """The subject before a cue that has another one right after it, set off by a comma."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    after = [c for c in subjects if c.i > verb.i]
+    before = [c for c in subjects if c.i < verb.i and c.right_edge.i == verb.i - 2]
+    if after and before and verb.doc[verb.i - 1].text == ",":
+        return before[0]
+    return None
 
 
 def _object_after_is_content(verb: Token, lemma: str, objects: list[Token]) -> bool:
@@ -1244,11 +1265,12 @@ def _set_off_phrase(token: Token, phrase_end: int) -> list[tuple[int, int]] | No
     return parts or None
 
 
-# verbs that put forward what their object says ("raised concerns", "issued a warning")
+# verbs whose subject puts forward or holds what their object says ("raised concerns", "holds
+# the belief")
 _LIGHT_VERBS = {
     "make", "raise", "voice", "express", "issue", "offer", "give", "deliver", "repeat", "renew",
     "lodge", "file", "level", "send", "share", "publish", "release", "post", "air", "reiterate",
-    "register", "signal", "extend", "pledge",
+    "register", "signal", "extend", "pledge", "have", "hold",
 }
 
 
@@ -1257,6 +1279,10 @@ def _noun_cue(noun: Token) -> dict | None:
     source = next((c for c in noun.children if c.dep_ == "poss"), None)
     by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
     by_object = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    from_prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "from"), None)
+    from_object = next((c for c in from_prep.children if c.dep_ == "pobj"), None) if from_prep is not None else None
+    if from_object is not None and (from_object.ent_type_ in ("DATE", "TIME") or from_object.pos_ == "PRON"):
+        from_object = None
     content_token, rule = None, "noun"
     for c in noun.children:
         if c.dep_ in ("acl", "ccomp", "appos") and any(
@@ -1285,7 +1311,10 @@ def _noun_cue(noun: Token) -> dict | None:
         source = (source.left_edge.i, source.i + 1)
     elif by_object is not None:
         source = (by_object.left_edge.i, by_object.right_edge.i + 1)
-    elif noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and _lemma(noun.head) in _LIGHT_VERBS:
+    elif from_object is not None:
+        # "criticism from rivals", "calls from lawmakers": where it comes from
+        source = (from_object.left_edge.i, from_object.right_edge.i + 1)
+    elif noun.dep_ == "dobj" and noun.head.pos_ in ("VERB", "AUX") and _lemma(noun.head) in _LIGHT_VERBS:
         # "the union raised concerns that ...": whoever raises it holds it
         source = _source_of(noun.head)
     return {
@@ -1361,8 +1390,11 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
         c.pos_ == "ADJ" and c.dep_ in ("acomp", "ccomp", "oprd") for c in verb.children
     ):
         # "The senator appeared to have gained momentum": the writer's impression, the
-        # subject says nothing ("He seemed confident that ..." still holds a view)
-        return None
+        # subject says nothing ("He seemed confident that ..." still holds a view); "To
+        # many economists, the plan seemed ...": theirs
+        to = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to" and c.i < verb.i), None)
+        beholder = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        return (beholder.left_edge.i, beholder.right_edge.i + 1) if beholder is not None else None
     if verb.tag_ == "VBN" and verb.dep_ == "advcl" and not any(
         c.dep_ in ("aux", "auxpass", "agent") or c.dep_ in _SUBJECT_DEPS for c in verb.children
     ):
@@ -1373,6 +1405,8 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
     for _ in range(3):
         # the subject nearest the verb ("MOSCOW — Russia's foreign ministry has dismissed")
         subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
+        if current is verb and _fronted_subject(verb) is not None:
+            subjects = [c for c in subjects if c.i > verb.i]  # "The plan, said the mayor, ..."
         subject = min(subjects, key=lambda c: abs(current.i - c.i)) if subjects else None
         if subject is not None:
             if subject.dep_ == "nsubjpass" and current is not verb and verb.tag_ != "VBN" and not _passive(verb):
@@ -1425,7 +1459,8 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
         # verb are its subject
         if current is verb and verb.dep_ == "ROOT" and verb.i > 1 and verb.doc[verb.i - 1].text == ",":
             name = verb.doc[verb.i - 2]
-            if name.dep_ == "appos" and name.pos_ in ("PROPN", "NOUN"):
+            # (a name: "Iowa, a swing state, said" has lost its subject, not found one)
+            if name.dep_ == "appos" and name.pos_ == "PROPN":
                 top = name
                 while top.head.dep_ == "appos" and top.head.pos_ in ("PROPN", "NOUN"):
                     top = top.head

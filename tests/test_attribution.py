@@ -231,6 +231,9 @@ CANDIDATES = [
     # an object with an infinitive after it: both are content
     ("The campaign posted videos to rally its base.", "posted", "verb", "The campaign",
      "videos to rally its base"),
+    # an inverted cue the parse gave both subjects: the one before opens the content
+    ("The contrast with the rival, said Lee and others, would be clear.", "said", "inverted",
+     "Lee and others", "The contrast with the rival would be clear"),
     # an inline double space does not end a trailing speaker
     ("Ana Ruiz, the campaign's state director, said the campaign  has opened a new office.", "said",
      "verb", "Ana Ruiz, the campaign's state director", "the campaign  has opened a new office"),
@@ -332,6 +335,18 @@ SOURCES = [
     # a speech participle set off after the clause's object speaks for the clause's subject
     ("The activist endorsed the senator's approach on Saturday, saying she had not yet decided.",
      "saying", "The activist"),
+    # ... a name, not a noun the parse left over ("Ohio, a swing state, said")
+    ("Senator Ana Ruiz, facing a tough race in Ohio, a swing state, said she would welcome him.",
+     "said", "Senator Ana Ruiz"),
+    # the subject after an inverted cue, not the one the content opens with
+    ("The plan, said the mayor, would fail.", "said", "the mayor"),
+    # a noun's "from", a holder's belief, a view "to" someone
+    ("The senator has faced criticism from rivals that his campaign is reckless.", "criticism",
+     "rivals"),
+    ("He still holds the firm belief that the deal can be saved.", "belief", "He"),
+    ("To many economists, the plan seemed to reward the rich.", "seemed", "many economists"),
+    # ... but a raising verb alone says the writer's impression
+    ("The plan seemed to reward the rich.", "seemed", None),
 ]
 
 
