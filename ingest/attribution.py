@@ -185,6 +185,7 @@ _STRAIGHT = '"'
 _MAX_QUOTE_CHARS = 3000
 CUE_MODEL_TSV = Path(__file__).parent / "data" / "attribution_cues.tsv"
 NESTING_MODEL_TSV = Path(__file__).parent / "data" / "attribution_nesting.tsv"
+LEMMA_PROPENSITY_TSV = Path(__file__).parent / "data" / "lemma_propensity.tsv"
 
 
 @dataclass(frozen=True)
@@ -712,10 +713,73 @@ def cue_features(token: Token, record: dict, first_break: int | None = None) -> 
         f"before={_feature_word(doc[token.i - 1]) if token.i else '^'}",
         f"after={_feature_word(doc[token.i + 1]) if token.i + 1 < len(doc) else '$'}",
         f"headline={headline}", f"lex|headline={lexicon}|{headline}",
+        *_propensity_features(token, lemma, lexicon),
         f"content_lemma={content_root.lemma_.lower()}",
         f"lemma|content_lemma={lemma}|{content_root.lemma_.lower()}",
         f"content_ent={content_root.ent_type_ or '-'}", f"lemma|content_ent={lemma}|{content_root.ent_type_ or '-'}",
     ]
+
+
+_ANIMATE_PRONOUNS = {"he", "she", "they", "i", "we", "who", "his", "her", "their", "my", "our"}
+
+
+def _animate(token: Token | None) -> bool:
+    return token is not None and (token.ent_type_ in _AGENT_ENTITIES or token.lower_ in _ANIMATE_PRONOUNS)
+
+
+def clause_and_agent(token: Token) -> tuple[str, bool, bool] | None:
+    """For a verb, noun or adjective: its ``pos:lemma`` key, whether it takes a complement
+    clause here, and whether a person, group or place is its subject (a noun's owner): what
+    bench/lemma_propensity.py counts over unlabelled news."""
+    if token.pos_ == "VERB":
+        clause = any(
+            c.dep_ == "ccomp" or c.dep_ == "advcl" and any(m.lower_ in ("that", "whether") for m in c.children if m.dep_ == "mark")
+            for c in token.children
+        )
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        return f"v:{_lemma(token)}", clause, _animate(subject)
+    if token.pos_ == "NOUN":
+        clause = any(
+            c.dep_ in ("acl", "ccomp", "appos") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            for c in token.children
+        )
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        return f"n:{token.lemma_.lower()}", clause, _animate(owner)
+    if token.pos_ == "ADJ" and token.dep_ == "acomp":
+        clause = any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
+        subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+        return f"a:{token.lemma_.lower()}", clause, _animate(subject)
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def lemma_propensity() -> dict[str, tuple[float, float]]:
+    """``pos:lemma`` -> (share with a clause, share with an animate subject), from the file
+    bench/lemma_propensity.py writes."""
+    out = {}
+    for line in LEMMA_PROPENSITY_TSV.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, _count, clause, agent = line.split("\t")
+            out[word] = (float(clause), float(agent))
+    return out
+
+
+def _propensity_features(token: Token, lemma: str, lexicon: str) -> list[str]:
+    """How the cue word behaves in news at large, bucketed: a word the cue model has seen too
+    seldom to weigh is still known by whether it takes clauses and animate subjects."""
+    pos = "v" if token.pos_ in ("VERB", "AUX") else "n" if token.pos_ == "NOUN" else "a"
+    found = lemma_propensity().get(f"{pos}:{lemma}")
+    if found is None:
+        return ["propensity=unseen", f"lex|propensity={lexicon}|unseen"]
+    clause, agent = (_rate_bucket(r) for r in found)
+    return [
+        f"clause_rate={clause}", f"agent_rate={agent}", f"clause|agent={clause}|{agent}",
+        f"lex|clause_rate={lexicon}|{clause}", f"pos|clause|agent={pos}|{clause}|{agent}",
+    ]
+
+
+def _rate_bucket(rate: float) -> str:
+    return next(name for bound, name in ((0.02, "0"), (0.05, "2"), (0.15, "5"), (0.4, "15"), (2.0, "40")) if rate < bound)
 
 
 def _feature_word(token: Token) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from ingest.attribution import (
-    CUE_MODEL_TSV, CueModel, attributions, cue_candidates, cue_model, find_attributions,
-    find_quotes, nested_pairs, nesting_features, nesting_model, quote_index,
-    _yield_to_stronger_inner,
+    CUE_MODEL_TSV, CueModel, attributions, clause_and_agent, cue_candidates, cue_model,
+    find_attributions, find_quotes, lemma_propensity, nested_pairs, nesting_features,
+    nesting_model, quote_index, _yield_to_stronger_inner,
 )
 
 
@@ -607,7 +607,8 @@ def test_cue_model_file_matches_the_features(nlp):
     doc = nlp(
         "Kirby said 3,000 troops arrived. The general was critical of the plan. According to "
         "officials, troops left. Zelensky: 10,000 are ready\n\nThe claim that it failed was denied. "
-        "Officials said the minister denied that troops left."
+        "Officials said the minister denied that troops left. "
+        "The envoy kvetched that the talks had stalled."  # a word news seldom has
     )
     _quotes, in_quote = quote_index(doc)
     made = {f.split("=", 1)[0] for _record, features in cue_candidates(doc, in_quote) for f in features}
@@ -659,3 +660,39 @@ def test_a_broken_cue_model_file_is_named(tmp_path, text, reason):
 def test_cue_model_reads_the_shipped_file():
     model = CueModel.read(CUE_MODEL_TSV)
     assert model.score(["lemma=say", "rule=verb"]) > model.score(["lemma=take", "rule=verb_object"])
+
+
+# (text, word, key, takes a clause, animate subject or owner): what bench/lemma_propensity.py counts
+PROPENSITY_COUNTS = [
+    ("Senator Ana Ruiz mused that the bill might pass.", "mused", "v:muse", True, True),
+    # a common noun is not known to be a person: only names, groups, places and pronouns count
+    ("The senator mused that the bill might pass.", "mused", "v:muse", True, False),
+    ("The storm flooded the valley.", "flooded", "v:flood", False, False),
+    ("Her belief that the deal will hold is firm.", "belief", "n:belief", True, True),
+    ("The roof of the house collapsed.", "roof", "n:roof", False, False),
+    ("Officials are confident that the bridge will open.", "confident", "a:confident", True, False),
+    ("She is confident that the bridge will open.", "confident", "a:confident", True, True),
+]
+
+
+@pytest.mark.parametrize("text,word,key,clause,agent", PROPENSITY_COUNTS)
+def test_clause_and_agent(nlp, text, word, key, clause, agent):
+    token = next(t for t in nlp(text) if t.text == word)
+    assert clause_and_agent(token) == (key, clause, agent)
+
+
+def test_lemma_propensity_file_separates_speech_from_action():
+    """The shipped counts: verbs of saying take clauses and animate subjects far more often
+    than verbs of doing."""
+    rates = lemma_propensity()
+    assert rates["v:say"][0] > 0.3 and rates["v:say"][1] > 0.3
+    assert rates["v:build"][0] < 0.05 and rates["v:take"][0] < 0.05
+    assert all(0.0 <= clause <= 1.0 and 0.0 <= agent <= 1.0 for clause, agent in rates.values())
+
+
+def test_cue_features_carry_the_propensity_of_the_cue_word(nlp):
+    doc = nlp("The minister said that the talks had failed.")
+    _quotes, in_quote = quote_index(doc)
+    (record, features), = [c for c in cue_candidates(doc, in_quote) if c[0]["lemma"] == "say"]
+    assert any(f.startswith("clause_rate=") for f in features)
+    assert "propensity=unseen" not in features
