@@ -7,8 +7,9 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
 1. **Syntax, then a learned decision.** Every verb (but "be") with a clause complement
    (``ccomp``/``xcomp``) or, without one, an object or content preposition ("railed against
    what he calls ..."); a noun with a content clause, an owner ("the claim that ...", "Pence's
-   call for ...") or a content preposition ("concerns about ..."); an adjective
-   with a complement ("critical of ...", "confident that ..."); "according to"; an "as" clause
+   call for ...") or a content preposition ("concerns about ..."), or one the copula gives a
+   clause ("Her argument is that ..."); an adjective with a complement ("critical of ...",
+   "confident that ...", "sympathetic to ..."); "according to"; an "as" clause
    ("As The Hill reported, ..."); a headline or transcript "Name: ..."; and a headline verb
    the parse took for a name ("Senator Praises Deal") are *candidates*.
    The source is the subject nearest the cue (or the
@@ -19,7 +20,9 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
    ``ingest/data/attribution_cues.tsv``, trained on PolNeAR train by
    ``bench/train_attribution_cues.py``) scores each candidate from :func:`cue_features` (the
    cue word, which lexicon it is in, how it is built, what kind of source and content it
-   has) and keeps those above its threshold.  The lexicons (:data:`CUE_LEXICON`,
+   has, and how often the word takes a clause and an animate subject in unlabelled news:
+   ``ingest/data/lemma_propensity.tsv``, from ``bench/lemma_propensity.py``) and keeps those
+   above its threshold.  The lexicons (:data:`CUE_LEXICON`,
    :data:`STANCE_VERBS`, :data:`CUE_NOUNS`, :data:`CUE_ADJECTIVES`) are features of the model
    and say what kind of claim a cue makes.
 2. **Quotes.** Quote marks are paired per paragraph (curly and straight; a quote left open at a
@@ -716,7 +719,8 @@ def cue_features(token: Token, record: dict, first_break: int | None = None) -> 
         *_propensity_features(token, lemma, lexicon),
         f"content_lemma={content_root.lemma_.lower()}",
         f"lemma|content_lemma={lemma}|{content_root.lemma_.lower()}",
-        f"content_ent={content_root.ent_type_ or '-'}", f"lemma|content_ent={lemma}|{content_root.ent_type_ or '-'}",
+        f"content_ent={content_root.ent_type_ or '-'}",
+        f"lemma|content_ent={lemma}|{content_root.ent_type_ or '-'}",
     ]
 
 
@@ -733,14 +737,17 @@ def clause_and_agent(token: Token) -> tuple[str, bool, bool] | None:
     bench/lemma_propensity.py counts over unlabelled news."""
     if token.pos_ == "VERB":
         clause = any(
-            c.dep_ == "ccomp" or c.dep_ == "advcl" and any(m.lower_ in ("that", "whether") for m in c.children if m.dep_ == "mark")
+            c.dep_ == "ccomp" or c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in ("that", "whether") for m in c.children
+            )
             for c in token.children
         )
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
         return f"v:{_lemma(token)}", clause, _animate(subject)
     if token.pos_ == "NOUN":
         clause = any(
-            c.dep_ in ("acl", "ccomp", "appos") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            c.dep_ in ("acl", "ccomp", "appos")
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
             for c in token.children
         )
         owner = next((c for c in token.children if c.dep_ == "poss"), None)
@@ -778,8 +785,12 @@ def _propensity_features(token: Token, lemma: str, lexicon: str) -> list[str]:
     ]
 
 
+_RATE_BUCKETS = ((0.02, "0"), (0.05, "2"), (0.15, "5"), (0.4, "15"), (2.0, "40"))
+
+
 def _rate_bucket(rate: float) -> str:
-    return next(name for bound, name in ((0.02, "0"), (0.05, "2"), (0.15, "5"), (0.4, "15"), (2.0, "40")) if rate < bound)
+    """The share as the percentage it is at least: 0, 2, 5, 15 or 40."""
+    return next(name for bound, name in _RATE_BUCKETS if rate < bound)
 
 
 def _feature_word(token: Token) -> str:
@@ -935,7 +946,8 @@ def _adjective_cue(adj: Token) -> dict | None:
         c for c in list(adj.children) + [c for c in head.children if c.i > adj.i]
         if c.dep_ in ("ccomp", "xcomp", "advcl") or (c.dep_ == "prep" and _content_prep(c, lemma))
         # a stance is held towards its preposition's object: "sympathetic to", "confident in"
-        or (c.dep_ == "prep" and c.head.i == adj.i and c.lower_ in _STANCE_PREPS and _prep_object(c) is not None)
+        or c.dep_ == "prep" and c.head.i == adj.i and c.lower_ in _STANCE_PREPS
+        and _prep_object(c) is not None
     ]
     if not content:
         return None
@@ -998,8 +1010,8 @@ def _verb_cue(verb: Token) -> dict | None:
         rest = [(c.left_edge.i, c.right_edge.i + 1) for c in clauses if c.i > verb.i]
         if not rest and verb.dep_ in ("parataxis", "ccomp") and verb.head.pos_ in ("VERB", "AUX"):
             rest = _clause_without(verb.head, verb)
-        parts = [p for p in [_within_paragraph(verb.doc, fronted.left_edge.i, fronted.right_edge.i + 1, verb.i)]
-                 + [_within_paragraph(verb.doc, a, b, verb.i) for a, b in rest] if p is not None]
+        spans = [(fronted.left_edge.i, fronted.right_edge.i + 1)] + rest
+        parts = [p for p in (_within_paragraph(verb.doc, a, b, verb.i) for a, b in spans) if p is not None]
         if rest and parts:
             return _record(verb, lemma, kind, _source_of(verb), parts, "inverted")
     trailing = _trailing_speaker(verb) if lemma in CUE_LEXICON else None
@@ -1344,8 +1356,8 @@ def _noun_cue(noun: Token) -> dict | None:
     by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
     by_object = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
     from_prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "from"), None)
-    from_object = next((c for c in from_prep.children if c.dep_ == "pobj"), None) if from_prep is not None else None
-    if from_object is not None and (from_object.ent_type_ in ("DATE", "TIME") or from_object.pos_ == "PRON"):
+    from_object = _prep_object(from_prep) if from_prep is not None else None
+    if from_object is not None and (from_object.pos_ == "PRON" or from_object.dep_ == "pcomp"):
         from_object = None
     content_token, rule = None, "noun"
     for c in noun.children:
@@ -1456,7 +1468,9 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
         # "The senator appeared to have gained momentum": the writer's impression, the
         # subject says nothing ("He seemed confident that ..." still holds a view); "To
         # many economists, the plan seemed ...": theirs
-        to = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to" and c.i < verb.i), None)
+        to = next(
+            (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to" and c.i < verb.i), None
+        )
         beholder = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
         return (beholder.left_edge.i, beholder.right_edge.i + 1) if beholder is not None else None
     if verb.tag_ == "VBN" and verb.dep_ == "advcl" and not any(
