@@ -175,6 +175,7 @@ CUE_ADJECTIVES = frozenset({
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _EXPLETIVES = {"it", "there"}
 _AGENT_ENTITIES = {"PERSON", "ORG", "NORP", "GPE"}
+_PLACES = {"GPE", "LOC", "FAC"}
 # verbs whose subject is raised out of the clause they take: the subject is no speaker
 _RAISING_VERBS = {"seem", "appear"}
 _PERSONAL_OBJECTS = {"me", "him", "her", "us", "them"}
@@ -1537,8 +1538,9 @@ def _source_of(verb: Token) -> tuple[int, int] | None:
         # verb are its subject
         if current is verb and verb.dep_ == "ROOT" and verb.i > 1 and verb.doc[verb.i - 1].text == ",":
             name = verb.doc[verb.i - 2]
-            # (a name: "Iowa, a swing state, said" has lost its subject, not found one)
-            if name.dep_ == "appos" and name.pos_ == "PROPN":
+            # (not what describes a place: "Ohio, a swing state, said" has lost its subject)
+            if name.dep_ == "appos" and name.pos_ in ("PROPN", "NOUN") \
+                    and name.head.ent_type_ not in _PLACES:
                 top = name
                 while top.head.dep_ == "appos" and top.head.pos_ in ("PROPN", "NOUN"):
                     top = top.head
