@@ -615,8 +615,9 @@ def _add_structure_features(doc: Doc, candidates: list[tuple[dict, list[str]]]) 
 
     PolNeAR gives a token to at most one attribution, and a reporting verb inside what another
     verb reports ("officials said the minister denied ...") is seldom one of its own: which
-    candidates hold this one's cue in their content, which cues its own content holds, and how
-    many compete in the sentence tell the model what the cue's own words cannot.
+    candidates hold this one's cue in their content (or hang it below a content the parse cut
+    short), which cues its own content holds, and how many compete in the sentence tell the
+    model what the cue's own words cannot.
     """
     by_sentence: dict[int, list[tuple[dict, list[str]]]] = {}
     for candidate in candidates:
@@ -636,6 +637,15 @@ def _add_structure_features(doc: Doc, candidates: list[tuple[dict, list[str]]]) 
                     f"lemma|outer_lex={lemma}|{lexicon}", f"outer_lex|dep={lexicon}|{doc[cue].dep_}",
                     f"outer_lex|rule={lexicon}|{record['rule']}",
                 ]
+            # content the parse cut short: the cue hangs below another's content without lying
+            # in it ("she said she had not called for it because she believed ...")
+            ancestors = {a.i for a in doc[cue].ancestors}
+            below = [
+                o for o, _ in group
+                if o is not record and o not in outer
+                and any(s <= a < e for s, e in o["content"] for a in ancestors)
+            ]
+            features += [f"below_lex={_lexicon(o['lemma'])}" for o in below]
             features += [f"inner_lex={_lexicon(o['lemma'])}" for o in inner]
             features += [f"inner_lemma={o['lemma']}" for o in inner]
             if not outer:

@@ -633,6 +633,7 @@ def test_cue_model_file_matches_the_features(nlp):
         "Kirby said 3,000 troops arrived. The general was critical of the plan. According to "
         "officials, troops left. Zelensky: 10,000 are ready\n\nThe claim that it failed was denied. "
         "Officials said the minister denied that troops left. "
+        "The envoy said the talks had not failed because he feared the deal was weak. "
         "The envoy kvetched that the talks had stalled."  # a word news seldom has
     )
     _quotes, in_quote = quote_index(doc)
@@ -653,6 +654,13 @@ def test_cue_model_file_matches_the_features(nlp):
          {"outer=none", "inner_lex=claim", "inner_lemma=deny", "root=True"}, {"inner=none"}),
         # candidates of other sentences are not counted as competitors
         ("Kirby said troops left. Peskov denied it.", "said", {"in_sentence=0", "outer=none"}, set()),
+        # a clause the parse hung below the saying's content, outside it: the content was cut
+        # short, and the cue is still under the claim ("..., because she believed ...")
+        ("The mayor said she had not asked for his resignation because she believed the city "
+         "needed help.", "believed", {"below_lex=claim", "outer=none"}, set()),
+        # the outer candidate's own cue is above, not below, another's content
+        ("The mayor said she had not asked for his resignation because she believed the city "
+         "needed help.", "said", {"outer=none"}, {"below_lex=claim"}),
     ],
 )
 def test_structure_features(nlp, text, cue, present, absent):
