@@ -156,7 +156,7 @@ def report(label: str, articles, docs) -> float:
     totals = evaluate(articles, docs, ours)
     for row in ("attribution all", "attribution direct", "source overlap"):
         p, r, f = totals[row].prf()
-        print(f"cross-validated component{label}, {row}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        print(f"cross-validated component{label}, {row}: P {p:.4f} R {r:.4f} F1 {f:.4f}")
     return totals["attribution all"].prf()[2]
 
 
