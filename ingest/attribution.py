@@ -1921,12 +1921,26 @@ def _verb_of_speaking_after(doc: Doc, qs: int, qe: int, verb: Token) -> bool:
     return [t.i for t in between] == list(range(subject.left_edge.i, subject.i + 1))
 
 
+def _speech_without_content(sentence: Span, in_quote) -> tuple[Token, tuple[int, int] | None] | None:
+    """'Iowa State's Dianne Bystrom agreed. "..."', 'Lau said in a statement. "..."': a
+    sentence whose speech verb says nothing of its own, right before a quote in the same
+    paragraph: the quote is what was said."""
+    verb = sentence.root
+    if not _is_quote_verb(verb) or any(in_quote[t.i] >= 0 for t in sentence) or any(
+        c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis", "advcl") for c in verb.children
+    ):
+        return None
+    return verb, _source_of(verb)
+
+
 def _cue_before(doc: Doc, qs: int, in_quote) -> tuple[Token, tuple[int, int] | None] | None:
     """'Kirby said: "..."' / 'He told reporters, "..."': the speech verb just before a quote."""
     i = qs - 1
     steps = 0
     while i >= 0 and steps < 12:
         token = doc[i]
+        if token.text == "." and i == qs - 1 and "\n" not in token.text_with_ws:
+            return _speech_without_content(token.sent, in_quote)
         if in_quote[i] >= 0 or token.text in (".", "!", "?") or "\n\n" in token.text:
             return None
         if _is_quote_verb(token):

@@ -6,7 +6,8 @@ import pytest
 from ingest.attribution import (
     CUE_MODEL_TSV, CueModel, attributions, clause_and_agent, cue_candidates, cue_model,
     find_attributions, find_quotes, lemma_propensity, nested_pairs, nesting_features,
-    nesting_model, quote_index, _source_of, _yield_to_stronger_inner,
+    nesting_model, quote_index, _keep_the_wider_cue, _report_after_its_content, _source_of,
+    _yield_to_stronger_inner,
 )
 from spacy.tokens import Doc, Span
 
@@ -37,6 +38,12 @@ CASES = [
      "“Part one is done,” “and part two comes next.”", True),
     ("The minister told reporters: “The troops are already there. They arrived last week.”",
      "told", "The minister", "“The troops are already there. They arrived last week.”", True),
+    # a speech verb that says nothing of its own, the quote right after its sentence
+    ("Maria Okafor, the party's spokeswoman, said in a statement. “There are no ballots to "
+     "recount.”", "said", "Maria Okafor, the party's spokeswoman", "“There are no ballots to recount.”",
+     True),
+    ('The regional director agreed. "Nobody here wants another election."', "agreed",
+     "The regional director", '"Nobody here wants another election."', True),
     ("“This is the first paragraph of a long quote.\n\n“And this is the second,” Smith said.",
      "said", "Smith",
      "“This is the first paragraph of a long quote.\n\n“And this is the second,”", True),
@@ -235,6 +242,21 @@ CANDIDATES = [
     # an inverted cue the parse gave both subjects: the one before opens the content
     ("The difference between the plans, said Okafor and others, would be obvious.", "said",
      "inverted", "Okafor and others", "The difference between the plans would be obvious"),
+    # a trailing speaker with a long description after a comma
+    ("The ceasefire will not hold beyond the winter, said Maria Okafor, a senior researcher at "
+     "the Institute for Peace Studies in Oslo.", "said", "trailing_speaker",
+     "Maria Okafor, a senior researcher at the Institute for Peace Studies in Oslo",
+     "The ceasefire will not hold beyond the winter"),
+    # the writer's assessment of a clause, with nobody named
+    ("It is unclear whether the ceasefire will hold.", "is unclear", "adjective", None,
+     "whether the ceasefire will hold"),
+    ("Whether the ceasefire will hold is unknown.", "is unknown", "adjective", None,
+     "Whether the ceasefire will hold"),
+    # a quote set off after the verb's object is what was said
+    ('As the envoy put it, "Nobody in this room wants another war."', "put", "verb_quote",
+     "the envoy", '"Nobody in this room wants another war."'),
+    ('The ministry issued a statement: "The troops are on a training exercise."', "issued",
+     "verb_quote", "The ministry", '"The troops are on a training exercise."'),
     # an inline double space does not end a trailing speaker
     ("Ana Ruiz, the campaign's state director, said the campaign  has opened a new office.", "said",
      "verb", "Ana Ruiz, the campaign's state director", "the campaign  has opened a new office"),
@@ -380,6 +402,78 @@ def test_an_apposition_before_a_subjectless_cue(nlp, words, heads, deps, pos, so
     cue = words.index("said")
     found = _source_of(doc[cue])
     assert (doc[found[0] : found[1]].text if found else None) == source
+
+
+def _parsed(nlp, rows):
+    """A Doc from (word, head, dep, pos, tag, lemma) rows: a parse the model might give."""
+    words, heads, deps, pos, tags, lemmas = (list(column) for column in zip(*rows))
+    return Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, lemmas=lemmas)
+
+
+def test_a_report_after_its_content_the_parse_hung_inside_it(nlp):
+    """'Troops crossed the border, the Courier reported on Monday.' parsed with the report as a
+    conjunct of what it reports: what precedes the comma is the content, the subject the source."""
+    doc = _parsed(nlp, [
+        ("Troops", 1, "nsubj", "NOUN", "NNS", "troop"), ("crossed", 1, "ROOT", "VERB", "VBD", "cross"),
+        ("the", 3, "det", "DET", "DT", "the"), ("border", 1, "dobj", "NOUN", "NN", "border"),
+        (",", 1, "punct", "PUNCT", ",", ","), ("the", 6, "det", "DET", "DT", "the"),
+        ("Courier", 7, "nsubj", "PROPN", "NNP", "Courier"), ("reported", 1, "conj", "VERB", "VBD", "report"),
+        ("on", 7, "prep", "ADP", "IN", "on"), ("Monday", 8, "pobj", "PROPN", "NNP", "Monday"),
+        (".", 1, "punct", "PUNCT", ".", "."),
+    ])
+    content, source = _report_after_its_content(doc[7])
+    assert doc[content[0] : content[1]].text == "Troops crossed the border"
+    assert doc[source[0] : source[1]].text == "the Courier"
+    # a verb with more than adjuncts after it reports nothing before it
+    assert _report_after_its_content(doc[1]) is None
+
+
+# hand-made parses of a speaker the parse did not make the subject: (rows, cue, source)
+UNSUBJECTED = [
+    # a capitalised modal before a finite verb is a name
+    ([("Will", 1, "aux", "AUX", "MD", "will"), ("wrote", 1, "ROOT", "VERB", "VBD", "write"),
+      ("that", 4, "mark", "SCONJ", "IN", "that"), ("it", 4, "nsubj", "PRON", "PRP", "it"),
+      ("failed", 1, "ccomp", "VERB", "VBD", "fail"), (".", 1, "punct", "PUNCT", ".", ".")],
+     1, "Will"),
+    # not for a verb that is not set off from what precedes it
+    ([('"', 3, "punct", "PUNCT", "``", '"'), ("It", 2, "nsubj", "PRON", "PRP", "it"),
+      ("failed", 3, "ccomp", "VERB", "VBD", "fail"), ("said", 3, "ROOT", "VERB", "VBD", "say"),
+      ("Jane", 5, "compound", "PROPN", "NNP", "Jane"), ("Roe", 8, "nsubj", "PROPN", "NNP", "Roe"),
+      ("who", 8, "nsubj", "PRON", "WP", "who"), ("then", 8, "advmod", "ADV", "RB", "then"),
+      ("left", 3, "ccomp", "VERB", "VBD", "leave"), (".", 3, "punct", "PUNCT", ".", ".")],
+     3, None),
+    # the name after an inverted speech verb, hung on a clause after it
+    ([("It", 1, "nsubj", "PRON", "PRP", "it"), ("failed", 3, "ccomp", "VERB", "VBD", "fail"),
+      (",", 3, "punct", "PUNCT", ",", ","), ("said", 3, "ROOT", "VERB", "VBD", "say"),
+      ("Jane", 5, "compound", "PROPN", "NNP", "Jane"), ("Roe", 9, "nsubj", "PROPN", "NNP", "Roe"),
+      (",", 5, "punct", "PUNCT", ",", ","), ("a", 8, "det", "DET", "DT", "a"),
+      ("teacher", 5, "appos", "NOUN", "NN", "teacher"), ("greeted", 3, "ccomp", "VERB", "VBD", "greet"),
+      (".", 3, "punct", "PUNCT", ".", ".")],
+     3, "Jane Roe"),
+    # not after a verb that is no speech verb
+    ([("It", 1, "nsubj", "PRON", "PRP", "it"), ("failed", 3, "ccomp", "VERB", "VBD", "fail"),
+      (",", 3, "punct", "PUNCT", ",", ","), ("walked", 3, "ROOT", "VERB", "VBD", "walk"),
+      ("Jane", 5, "compound", "PROPN", "NNP", "Jane"), ("Roe", 6, "nsubj", "PROPN", "NNP", "Roe"),
+      ("away", 3, "ccomp", "VERB", "VBD", "away"), (".", 3, "punct", "PUNCT", ".", ".")],
+     3, None),
+]
+
+
+@pytest.mark.parametrize("rows,cue,source", UNSUBJECTED)
+def test_a_speaker_the_parse_did_not_make_the_subject(nlp, rows, cue, source):
+    doc = _parsed(nlp, rows)
+    found = _source_of(doc[cue])
+    assert (doc[found[0] : found[1]].text if found else None) == source
+
+
+def test_of_two_overlapping_cues_the_wider_one_stays():
+    """'seemed' with its complement and 'seemed certain' with its clause: one attribution."""
+    narrow = {"cue": [1, 2], "content": [[2, 5]]}
+    wide = {"cue": [1, 3], "content": [[3, 5]]}
+    elsewhere = {"cue": [7, 8], "content": [[8, 12]]}
+    found = [narrow, wide, elsewhere]
+    _keep_the_wider_cue(found)
+    assert found == [wide, elsewhere]
 
 
 def test_mixed_quote_is_flagged(nlp):
