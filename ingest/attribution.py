@@ -1267,6 +1267,8 @@ def _trailing_speaker(verb: Token):
             return None
     if any(t.pos_ in ("VERB", "AUX") or t.is_quote for t in doc[speaker[0] : speaker[1]]):
         return None
+    if all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in doc[speaker[0] : speaker[1]]):
+        return None  # '..., Kutaragi said last year': when, not who
     if not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in doc[speaker[0] : speaker[1]]):
         return None
     start = verb.i - 1
@@ -1926,11 +1928,12 @@ def _speech_without_content(sentence: Span, in_quote) -> tuple[Token, tuple[int,
     sentence whose speech verb says nothing of its own, right before a quote in the same
     paragraph: the quote is what was said."""
     verb = sentence.root
-    if not _is_quote_verb(verb) or any(in_quote[t.i] >= 0 for t in sentence) or any(
+    if _lemma(verb) not in CUE_LEXICON or any(in_quote[t.i] >= 0 for t in sentence) or any(
         c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis", "advcl") for c in verb.children
     ):
         return None
-    return verb, _source_of(verb)
+    source = _source_of(verb)
+    return (verb, source) if source is not None else None
 
 
 def _cue_before(doc: Doc, qs: int, in_quote) -> tuple[Token, tuple[int, int] | None] | None:

@@ -7,7 +7,7 @@ from ingest.attribution import (
     CUE_MODEL_TSV, CueModel, attributions, clause_and_agent, cue_candidates, cue_model,
     find_attributions, find_quotes, lemma_propensity, nested_pairs, nesting_features,
     nesting_model, quote_index, _keep_the_wider_cue, _report_after_its_content, _source_of,
-    _yield_to_stronger_inner,
+    _trailing_speaker, _yield_to_stronger_inner,
 )
 from spacy.tokens import Doc, Span
 
@@ -672,6 +672,30 @@ def test_a_quote_after_a_paragraph_break_is_not_the_last_speakers(nlp):
     found = _found(nlp, "“We lost,” said Ana Ruiz, a grower.\n\n“Nobody told us anything.” "
                         "The mayor shook his head.")
     assert [(a["cue"], a["content"]) for a in found] == [("said", "“We lost,”")]
+
+
+@pytest.mark.parametrize("after,speaker", [(["Jane", "Roe"], "Jane Roe"), (["last", "year"], None)])
+def test_a_date_after_the_verb_is_no_trailing_speaker(nlp, after, speaker):
+    """'"...," Kutaragi, head of the unit, said last year.' parsed without a subject: the
+    words after the verb say when, not who."""
+    words = ["The", "plan", "failed", "badly", ",", "said"] + after + ["."]
+    doc = Doc(
+        nlp.vocab, words=words, heads=[1, 2, 5, 2, 5, 5, 7, 5, 5], pos=[
+            "DET", "NOUN", "VERB", "ADV", "PUNCT", "VERB", "PROPN" if speaker else "ADJ",
+            "PROPN" if speaker else "NOUN", "PUNCT",
+        ], deps=["det", "nsubj", "ccomp", "advmod", "punct", "ROOT", "compound" if speaker else "amod",
+                 "dobj" if speaker else "npadvmod", "punct"],
+        tags=["DT", "NN", "VBD", "RB", ",", "VBD", "NNP" if speaker else "JJ", "NNP" if speaker else "NN", "."],
+        ents=["O"] * 6 + (["B-PERSON", "I-PERSON"] if speaker else ["B-DATE", "I-DATE"]) + ["O"],
+    )
+    found = _trailing_speaker(doc[5])
+    assert (doc[found[1][0] : found[1][1]].text if found else None) == speaker
+
+
+def test_a_sentence_that_is_no_report_does_not_claim_the_quote_after_it(nlp):
+    """'The old guard is gone. "..."': only a verb of saying with a speaker claims it."""
+    found = _found(nlp, 'The old guard is gone. "It will be a very exciting game for everyone."')
+    assert [a for a in found if a["cue"] in ("is gone", "gone")] == []
 
 
 def test_a_prepositional_phrase_is_no_trailing_speaker(nlp):
