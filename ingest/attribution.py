@@ -534,7 +534,8 @@ def _keep_the_wider_cue(found: list[dict]) -> None:
     (train, cross-validated: the wider one 31 times in 34 where one of them was right)."""
     taken: list[dict] = []
     for record in sorted(found, key=lambda r: (r["cue"][0] - r["cue"][1], r["cue"][0])):
-        if not any(record["cue"][0] < other["cue"][1] and other["cue"][0] < record["cue"][1] for other in taken):
+        start, end = record["cue"]
+        if not any(start < other["cue"][1] and other["cue"][0] < end for other in taken):
             taken.append(record)
     found[:] = [record for record in found if any(record is kept for kept in taken)]
 
@@ -1332,7 +1333,8 @@ def _report_after_its_content(verb: Token):
             break
         end += 1
     start = before
-    while start > 0 and "\n" not in doc[start - 1].text_with_ws and doc[start - 1].text not in (".", "!", "?"):
+    while start > 0 and "\n" not in doc[start - 1].text_with_ws \
+            and doc[start - 1].text not in (".", "!", "?"):
         start -= 1
     content = _trim(doc, start, before)
     if content is None or content[1] - content[0] < 3:

@@ -685,7 +685,8 @@ def test_a_date_after_the_verb_is_no_trailing_speaker(nlp, after, speaker):
             "PROPN" if speaker else "NOUN", "PUNCT",
         ], deps=["det", "nsubj", "ccomp", "advmod", "punct", "ROOT", "compound" if speaker else "amod",
                  "dobj" if speaker else "npadvmod", "punct"],
-        tags=["DT", "NN", "VBD", "RB", ",", "VBD", "NNP" if speaker else "JJ", "NNP" if speaker else "NN", "."],
+        tags=["DT", "NN", "VBD", "RB", ",", "VBD", "NNP" if speaker else "JJ",
+              "NNP" if speaker else "NN", "."],
         ents=["O"] * 6 + (["B-PERSON", "I-PERSON"] if speaker else ["B-DATE", "I-DATE"]) + ["O"],
     )
     found = _trailing_speaker(doc[5])
