@@ -1272,9 +1272,7 @@ def _trailing_speaker(verb: Token):
         return None  # '..., Kutaragi said last year': when, not who
     if not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in doc[speaker[0] : speaker[1]]):
         return None
-    start = verb.i - 1
-    while start > 0 and "\n" not in doc[start - 1].text_with_ws and doc[start - 1].text not in (".", "!", "?"):
-        start -= 1
+    start = _opening_before(doc, verb.i - 1)
     subject = next((c for c in reversed(list(verb.lefts)) if c.dep_ in _SUBJECT_DEPS), None)
     if subject is not None:
         # '"...," Jeff Weaver, Sanders' campaign manager, said in a statement': with its
@@ -1332,14 +1330,18 @@ def _report_after_its_content(verb: Token):
         if "\n" in doc[end].text_with_ws:
             break
         end += 1
-    start = before
-    while start > 0 and "\n" not in doc[start - 1].text_with_ws \
-            and doc[start - 1].text not in (".", "!", "?"):
-        start -= 1
-    content = _trim(doc, start, before)
+    content = _trim(doc, _opening_before(doc, before), before)
     if content is None or content[1] - content[0] < 3:
         return None
     return content, (speaker_start, verb.i)
+
+
+def _opening_before(doc: Doc, i: int) -> int:
+    """Where the sentence (or paragraph) holding token ``i`` opens, by its punctuation: what a
+    cue after it reports runs from there ("Troops arrived, Kirby said.")."""
+    while i > 0 and "\n" not in doc[i - 1].text_with_ws and doc[i - 1].text not in (".", "!", "?"):
+        i -= 1
+    return i
 
 
 def _set_off(verb: Token) -> bool:
