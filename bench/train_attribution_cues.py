@@ -36,18 +36,18 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import spacy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.attribution import (  # noqa: E402
-    DEFAULT_DATA, MODEL, _words, evaluate, load_compartment, ours, parsed_docs,
+    DEFAULT_DATA, _words, evaluate, load_compartment, ours, parsed_docs,
 )
 from ingest.attribution import (  # noqa: E402
     CUE_MODEL_TSV, EXTENSION, NESTING_MODEL_TSV, AttributionComponent, CueModel, cue_candidates,
     find_attributions, nested_pairs, nesting_features, quote_index,
 )
+from ingest.pipeline import load_model  # noqa: E402
 
 FOLDS = 5
 
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     articles = load_compartment(args.data, "train")
-    docs = parsed_docs(spacy.load(MODEL), [text for _, text, _ in articles], args.cache)
+    docs = parsed_docs(load_model(), [text for _, text, _ in articles], args.cache)
     data = examples(articles, docs)
     counts = Counter(f for _, features, _ in data for f in set(features))
     vocabulary = {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= args.min_count))}
