@@ -735,6 +735,8 @@ def cue_features(token: Token, record: dict, first_break: int | None = None) -> 
     start, end = record["content"][0][0], record["content"][-1][1]
     first = doc[start]
     opener = "quote" if first.is_quote else first.lower_ if first.lower_ in _CONTENT_OPENERS else first.pos_
+    # the word after the opener: "that he", "to be", "of the", a quote's first word
+    second = doc[start + 1].lower_ if start + 1 < end else "$"
     content_root = doc[start:end].root
     length = end - start
     size = "1" if length == 1 else "2-3" if length < 4 else "4-7" if length < 8 else "8-15" if length < 16 else "16+"
@@ -752,6 +754,7 @@ def cue_features(token: Token, record: dict, first_break: int | None = None) -> 
         f"pos={token.pos_}", f"tag={token.tag_}", f"dep={token.dep_}", f"lemma|dep={lemma}|{token.dep_}",
         f"source={source}", f"lemma|source={lemma}|{record['source'] is not None}",
         f"opener={opener}", f"lemma|opener={lemma}|{opener}", f"lex|opener={lexicon}|{opener}",
+        f"content_second={second}",
         f"content_dep={content_root.dep_}", f"content_pos={content_root.pos_}",
         f"size={size}", f"lex|size={lexicon}|{size}",
         f"passive={_passive(token)}", f"negated={record['negated']}",
