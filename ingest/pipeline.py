@@ -55,7 +55,8 @@ def load_model() -> Language:
 
 @functools.lru_cache(maxsize=1)
 def load_pipeline() -> Language:
-    """:func:`load_model` with ``newsgraph_entities`` and ``newsgraph_attribution`` added (cached)."""
+    """:func:`load_model` with ``newsgraph_entities`` and ``newsgraph_attribution`` added
+    (cached)."""
     import ingest.attribution  # noqa: F401  registers newsgraph_attribution
     import ingest.entities  # noqa: F401  registers newsgraph_entities
 

@@ -1,4 +1,5 @@
-"""The pipeline's paragraph component: a paragraph break starts a sentence, a wrapped line does not."""
+"""The pipeline's paragraph component: a paragraph break starts a sentence, a wrapped line
+does not."""
 from __future__ import annotations
 
 import pytest
