@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nesting-out", type=Path, default=NESTING_MODEL_TSV)
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument(
-        "--c", type=float, nargs="+", default=[0.1, 0.3, 1.0, 3.0],
+        "--c", type=float, nargs="+", default=[0.1, 0.2, 0.3, 0.5, 1.0],
         help="regularisation strengths to cross-validate",
     )
     args = parser.parse_args(argv)
