@@ -27,12 +27,13 @@ def paragraph_sentences(doc: Doc) -> Doc:
     sentence: the next line opens in lower case, or the line ends on a comma or a lower-case
     word ("met with<newline>John Kirby").
     """
+    text = doc.text  # built anew on each access
     previous = None
     for token in doc:
         if token.is_space:
             continue
         if previous is not None:
-            gap = doc.text[previous.idx + len(previous.text) : token.idx].count("\n")
+            gap = text[previous.idx + len(previous.text) : token.idx].count("\n")
             wrapped = token.text[:1].islower() or previous.text == "," or previous.text.islower()
             if gap >= 2 or gap == 1 and not wrapped:
                 token.is_sent_start = True
