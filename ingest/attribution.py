@@ -610,20 +610,75 @@ def cue_candidates(doc: Doc, in_quote: list[int]) -> list[tuple[dict, list[str]]
     belongs to the quoted speaker's words, not to the article, and is not a candidate.
     """
     first_break = _first_break(doc)
+    introduced = _paragraphs_after_colons(doc, in_quote)
     candidates = []
     for token in doc:
         if in_quote[token.i] >= 0:
             continue
         if token.text == ":":
-            record = _headline_colon(token, in_quote)
+            record = _headline_colon(token, in_quote, introduced.get(token.i))
         else:
             record = _headline_verb(token, first_break) or _syntactic(token)
+            if token.i in introduced:
+                record = _introducing_verb(token, record, introduced[token.i])
         if record is not None:
             if record["rule"] == "verb_object":
                 _quote_after_the_object(doc, record, in_quote)
             candidates.append((record, cue_features(token, record, first_break)))
     _add_structure_features(doc, candidates)
     return candidates
+
+
+def _paragraphs_after_colons(doc: Doc, in_quote: list[int]) -> dict[int, tuple[int, int]]:
+    """The paragraph a colon that ends its own paragraph introduces ("Hewitt writes:", "In a
+    speech last July, he said:", a transcript's "TAPPER:"), by the token that introduces it:
+    the last verb before the colon, or the colon itself when the clause before it has no verb.
+    The parse ends the sentence at the paragraph break, so no verb has that paragraph for its
+    content otherwise (train: the verb's object or an adverbial was taken for it, or no
+    candidate was offered)."""
+    introduced = {}
+    for colon in doc:
+        if colon.text != ":" or in_quote[colon.i] >= 0 or not _ends_paragraph(colon):
+            continue
+        start = colon.i + 1
+        while start < len(doc) and doc[start].is_space:
+            start += 1
+        end = start
+        while end < len(doc) and not doc[end].is_space:
+            end += 1
+            if "\n" in doc[end - 1].whitespace_:
+                break
+        paragraph = _trim(doc, start, end) if end > start else None
+        if paragraph is None:
+            continue
+        clause = colon.i
+        while clause > 0 and doc[clause - 1].text not in (".", "!", "?") \
+                and "\n" not in doc[clause - 1].text_with_ws and in_quote[clause - 1] < 0:
+            clause -= 1
+        verbs = [t for t in doc[clause : colon.i] if t.pos_ == "VERB"]
+        introduced[verbs[-1].i if verbs else colon.i] = paragraph
+    return introduced
+
+
+def _ends_paragraph(token: Token) -> bool:
+    doc = token.doc
+    return "\n" in token.whitespace_ or (
+        token.i + 1 < len(doc) and doc[token.i + 1].is_space and "\n" in doc[token.i + 1].text
+    )
+
+
+def _introducing_verb(verb: Token, record: dict | None, paragraph: tuple[int, int]) -> dict | None:
+    """The verb before a colon that ends its paragraph says the next paragraph: its object or
+    adverbial ("tweeting the following:", "In a speech, he declared:") is not what it said."""
+    if record is None:
+        source = _source_of(verb)
+        if source is None:
+            return None
+        record = _record(verb, _lemma(verb), _kind(verb), source, [paragraph], "colon_paragraph")
+        return record
+    record["content"] = [list(paragraph)]
+    record["rule"] = "colon_paragraph"
+    return record
 
 
 def _quote_after_the_object(doc: Doc, record: dict, in_quote: list[int]) -> None:
@@ -952,11 +1007,12 @@ def _inflected_cue(word: str) -> str | None:
     return None
 
 
-def _headline_colon(colon: Token, in_quote: list[int]) -> dict | None:
+def _headline_colon(colon: Token, in_quote: list[int], paragraph: tuple[int, int] | None = None) -> dict | None:
     """'Zelensky: Up to 10,000 Troops Are Being Prepared' (headline style).
 
     A paragraph opens with a short name and a colon: the name is the source, the rest of the
-    paragraph the content.
+    paragraph the content, or the next ``paragraph`` when the colon ends its own (a
+    transcript's "TAPPER:" on a line of its own).
     """
     doc = colon.doc
     start = colon.i
@@ -966,7 +1022,7 @@ def _headline_colon(colon: Token, in_quote: list[int]) -> dict | None:
     while end < len(doc) and "\n" not in doc[end - 1].text_with_ws and not doc[end].is_space:
         end += 1
     source = _trim(doc, start, colon.i)
-    content = _trim(doc, colon.i + 1, end)
+    content = _trim(doc, colon.i + 1, end) if paragraph is None else paragraph
     if source is None or content is None or source[1] - source[0] > 5 or content[1] - content[0] < 3:
         return None
     name = doc[source[0] : source[1]]

@@ -93,8 +93,8 @@ _RELATIVE = {"who", "which", "that", "whom"}
 _REFUSALS = {"decline", "refuse", "fail"}
 _BASE_CONFIDENCE = {
     "verb": 0.8, "verb_object": 0.7, "inverted": 0.75, "according_to": 0.8, "noun": 0.6,
-    "quote_after": 0.85, "quote_before": 0.8, "quote_colon": 0.75, "trailing_speaker": 0.75,
-    "verb_quote": 0.8,
+    "quote_after": 0.85, "quote_before": 0.8, "quote_colon": 0.75, "colon_paragraph": 0.75,
+    "trailing_speaker": 0.75, "verb_quote": 0.8,
 }
 
 

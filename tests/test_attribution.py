@@ -257,6 +257,17 @@ CANDIDATES = [
      "the envoy", '"Nobody in this room wants another war."'),
     ('The ministry issued a statement: "The troops are on a training exercise."', "issued",
      "verb_quote", "The ministry", '"The troops are on a training exercise."'),
+    # a colon that ends its paragraph introduces the next paragraph: the last verb before it
+    # (with or without an object or adverbial of its own), or a speaker label's colon
+    ("In a speech last July, the senator declared:\n\nThe deal is a disaster and it must be "
+     "stopped.\n\nOthers agreed.", "declared", "colon_paragraph", "the senator",
+     "The deal is a disaster and it must be stopped"),
+    ("The analyst writes:\n\nNobody expected the talks to last this long.", "writes",
+     "colon_paragraph", "The analyst", "Nobody expected the talks to last this long"),
+    ("The mayor's spokesman posted the following:\n\nThe bridge stays closed until Friday.",
+     "posted", "colon_paragraph", "The mayor's spokesman", "The bridge stays closed until Friday"),
+    ("The interview went on.\n\nTAPPER:\nDo you think the plan will work?", ":",
+     "headline_colon", "TAPPER", "Do you think the plan will work"),
     # an inline double space does not end a trailing speaker
     ("Ana Ruiz, the campaign's state director, said the campaign  has opened a new office.", "said",
      "verb", "Ana Ruiz, the campaign's state director", "the campaign  has opened a new office"),
