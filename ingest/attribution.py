@@ -951,6 +951,8 @@ def nesting_model() -> CueModel:
 def _syntactic(token: Token) -> dict | None:
     if token.lower_ == "according" and token.i + 1 < len(token.doc):
         return _according_to(token)
+    if token.lower_ == "in" and token.dep_ == "prep":
+        return _in_a_poll(token)
     pos = token.pos_
     if pos in ("VERB", "AUX"):
         return _verb_cue(token) if token.lemma_ != "be" else None
@@ -1435,6 +1437,18 @@ def _according_to(token: Token) -> dict | None:
         return None
     kind = _REPORTED if pobj.lemma_.lower() in ("report", "media", "account") else _STATED
     return _prepositional(token, to.i + 1, pobj, "according to", kind, "according_to")
+
+
+# what a poll found is reported by the poll: "Trump leads by 57 percent to 33 percent in the
+# 50-state poll", "In a recent survey, 71 percent approved"
+_POLL_NOUNS = {"poll", "survey"}
+
+
+def _in_a_poll(token: Token) -> dict | None:
+    pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.lemma_.lower() not in _POLL_NOUNS:
+        return None
+    return _prepositional(token, token.i + 1, pobj, "in", _REPORTED, "in_poll")
 
 
 def _prepositional(token: Token, cue_end: int, pobj: Token, lemma: str, kind: str, rule: str):

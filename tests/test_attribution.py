@@ -268,6 +268,11 @@ CANDIDATES = [
      "posted", "colon_paragraph", "The mayor's spokesman", "The bridge stays closed until Friday"),
     ("The interview went on.\n\nTAPPER:\nDo you think the plan will work?", ":",
      "headline_colon", "TAPPER", "Do you think the plan will work"),
+    # a poll reports what it found: the clause "in" hangs on, with the poll as the source
+    ("Trump leads by 57 percent to 33 percent in the latest national poll.", "in", "in_poll",
+     "the latest national poll", "Trump leads by 57 percent to 33 percent"),
+    ("In a recent survey, 71 percent of voters approved of the plan.", "In", "in_poll",
+     "a recent survey", "71 percent of voters approved of the plan"),
     # an inline double space does not end a trailing speaker
     ("Ana Ruiz, the campaign's state director, said the campaign  has opened a new office.", "said",
      "verb", "Ana Ruiz, the campaign's state director", "the campaign  has opened a new office"),
