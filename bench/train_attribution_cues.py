@@ -103,10 +103,27 @@ def cue_model_of(model, names: list[str], threshold: float) -> CueModel:
 NEVER_SEPARATE = CueModel({}, 0.0, 2.0)
 
 
-def fit(x, y, c: float):
+# The cue word's own features (its lemma, alone and with the rest) are the most numerous and
+# the likeliest to learn train's words rather than news: they enter the regression scaled down,
+# that is with a stronger penalty (train, cross-validated: candidate F1 0.7840 against 0.7834
+# unscaled; any scale from 0.6 to 0.9 was above it).
+LEMMA_FEATURE_SCALE = 0.8
+
+
+def feature_scales(names: list[str]) -> np.ndarray:
+    return np.array([LEMMA_FEATURE_SCALE if name.startswith("lemma") else 1.0 for name in names])
+
+
+def fit(x, y, c: float, scales: np.ndarray | None = None):
+    """A logistic regression over the binary features ``x``, each column's penalty set by its
+    scale (the model returned weighs the unscaled features, as the component does)."""
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    if scales is None:
+        return LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    model = LogisticRegression(C=c, max_iter=2000).fit(x.multiply(scales).tocsr(), y)
+    model.coef_ = model.coef_ * scales
+    return model
 
 
 def run_folds(docs, cue_models, nesting_models) -> None:
@@ -182,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     x = matrix([features for _, features, _ in data], vocabulary)
     y = np.array([label for _, _, label in data], dtype=float)
     folds = fold_of([n for n, _, _ in data])
+    scales = feature_scales(names)
     n_gold = sum(len(gold) for _, _, gold in articles)
     print(f"{len(data)} candidates ({int(y.sum())} positive), {len(vocabulary)} features, {n_gold} gold")
 
@@ -189,13 +207,16 @@ def main(argv: list[str] | None = None) -> int:
     for c in args.c:
         probabilities = np.zeros(len(y))
         for k in range(FOLDS):
-            probabilities[folds == k] = fit(x[folds != k], y[folds != k], c).predict_proba(x[folds == k])[:, 1]
+            model = fit(x[folds != k], y[folds != k], c, scales)
+            probabilities[folds == k] = model.predict_proba(x[folds == k])[:, 1]
         threshold, f1 = best_threshold(probabilities, y, n_gold)
         print(f"C={c}: cross-validated candidate F1 {f1:.3f} at threshold {threshold:.3f}")
         if best is None or f1 > best[0]:
             best = (f1, c, threshold)
     _f1, c, threshold = best
-    cue_models = [cue_model_of(fit(x[folds != k], y[folds != k], c), names, threshold) for k in range(FOLDS)]
+    cue_models = [
+        cue_model_of(fit(x[folds != k], y[folds != k], c, scales), names, threshold) for k in range(FOLDS)
+    ]
     run_folds(docs, cue_models, [NEVER_SEPARATE] * FOLDS)
     report(" without the nesting model", articles, docs)
 
@@ -218,8 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     report("", articles, docs)
 
     cue_lines = model_lines(
-        "cue model: logistic regression over ingest.attribution.cue_features", fit(x, y, c), names,
-        threshold, f"C={c}, min count {args.min_count}, {len(data)} candidates; threshold by "
+        "cue model: logistic regression over ingest.attribution.cue_features", fit(x, y, c, scales),
+        names, threshold, f"C={c}, lemma features scaled {LEMMA_FEATURE_SCALE}, min count "
+        f"{args.min_count}, {len(data)} candidates; threshold by "
         f"{FOLDS}-fold cross-validation over articles",
     )
     nesting_lines = model_lines(

@@ -1009,7 +1009,9 @@ def _inflected_cue(word: str) -> str | None:
     return None
 
 
-def _headline_colon(colon: Token, in_quote: list[int], paragraph: tuple[int, int] | None = None) -> dict | None:
+def _headline_colon(
+    colon: Token, in_quote: list[int], paragraph: tuple[int, int] | None = None
+) -> dict | None:
     """'Zelensky: Up to 10,000 Troops Are Being Prepared' (headline style).
 
     A paragraph opens with a short name and a colon: the name is the source, the rest of the
