@@ -204,9 +204,11 @@ CANDIDATES = [
     # a parenthetical cue whose head has a clause, not a subject, before it
     ("Whatever the envoy has achieved, diplomats said, could be undone by one more strike.",
      "said", "inverted", "diplomats", "Whatever the envoy has achieved could be undone by one more strike"),
-    # a headline's verb the parse took for a name
+    # a headline's verb the parse took for a name: a short one, by the headline rule; one long
+    # enough to be seen as title case is parsed in lower case, and its verb is a verb
+    ("Union Slams Plan\n\nThe union met on Monday.", "Slams", "headline_verb", "Union", "Plan"),
     ("Veteran Senator Praises Budget Deal For Rural Schools\n\nThe senator spoke on Monday.",
-     "Praises", "headline_verb", "Veteran Senator", "Budget Deal For Rural Schools"),
+     "Praises", "verb_object", "Veteran Senator", "Budget Deal For Rural Schools"),
     # a cue noun a light verb puts forward speaks for the verb's subject
     ("The union raised concerns that the plant would close.", "concerns", "noun", "The union",
      "that the plant would close"),
