@@ -648,7 +648,7 @@ def _paragraphs_after_colons(doc: Doc, in_quote: list[int]) -> dict[int, tuple[i
             end += 1
             if "\n" in doc[end - 1].whitespace_:
                 break
-        paragraph = _trim(doc, start, end) if end > start else None
+        paragraph = _trim(doc, start, end)
         if paragraph is None:
             continue
         clause = colon.i
@@ -674,8 +674,7 @@ def _introducing_verb(verb: Token, record: dict | None, paragraph: tuple[int, in
         source = _source_of(verb)
         if source is None:
             return None
-        record = _record(verb, _lemma(verb), _kind(verb), source, [paragraph], "colon_paragraph")
-        return record
+        return _record(verb, _lemma(verb), _kind(verb), source, [paragraph], "colon_paragraph")
     record["content"] = [list(paragraph)]
     record["rule"] = "colon_paragraph"
     return record

@@ -49,7 +49,8 @@ _PARSING_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"
 
 @Language.factory(TITLE_CASE)
 def make_title_case_parse(nlp: Language, name: str) -> "TitleCaseParse":
-    return TitleCaseParse(nlp.vocab, [pipe for pipe_name, pipe in nlp.pipeline if pipe_name in _PARSING_PIPES])
+    pipes = [pipe for pipe_name, pipe in nlp.pipeline if pipe_name in _PARSING_PIPES]
+    return TitleCaseParse(nlp.vocab, pipes)
 
 
 class TitleCaseParse:
