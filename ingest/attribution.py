@@ -643,12 +643,7 @@ def _paragraphs_after_colons(doc: Doc, in_quote: list[int]) -> dict[int, tuple[i
         start = colon.i + 1
         while start < len(doc) and doc[start].is_space:
             start += 1
-        end = start
-        while end < len(doc) and not doc[end].is_space:
-            end += 1
-            if "\n" in doc[end - 1].whitespace_:
-                break
-        paragraph = _trim(doc, start, end)
+        paragraph = _trim(doc, start, _paragraph_end(doc, start))
         if paragraph is None:
             continue
         clause = colon.i
@@ -658,6 +653,16 @@ def _paragraphs_after_colons(doc: Doc, in_quote: list[int]) -> dict[int, tuple[i
         verbs = [t for t in doc[clause : colon.i] if t.pos_ == "VERB"]
         introduced[verbs[-1].i if verbs else colon.i] = paragraph
     return introduced
+
+
+def _paragraph_end(doc: Doc, start: int) -> int:
+    """The end of the paragraph (or line) the token at ``start`` is in, from there on."""
+    end = start
+    while end < len(doc) and not doc[end].is_space:
+        end += 1
+        if "\n" in doc[end - 1].whitespace_:
+            break
+    return end
 
 
 def _ends_paragraph(token: Token) -> bool:
@@ -1021,11 +1026,10 @@ def _headline_colon(
     start = colon.i
     while start > 0 and "\n" not in doc[start - 1].text_with_ws:
         start -= 1
-    end = colon.i + 1
-    while end < len(doc) and "\n" not in doc[end - 1].text_with_ws and not doc[end].is_space:
-        end += 1
     source = _trim(doc, start, colon.i)
-    content = _trim(doc, colon.i + 1, end) if paragraph is None else paragraph
+    content = paragraph
+    if content is None and not _ends_paragraph(colon):
+        content = _trim(doc, colon.i + 1, _paragraph_end(doc, colon.i + 1))
     if source is None or content is None or source[1] - source[0] > 5 or content[1] - content[0] < 3:
         return None
     name = doc[source[0] : source[1]]
