@@ -1533,6 +1533,9 @@ def _set_off_phrase(token: Token, phrase_end: int) -> list[tuple[int, int]] | No
 
 # verbs whose subject puts forward or holds what their object says ("raised concerns", "holds
 # the belief")
+# prepositions through which a verb's subject holds a stance noun ("voted in favor of")
+_MANNER_PREPS = {"in", "with"}
+
 _LIGHT_VERBS = {
     "make", "raise", "voice", "express", "issue", "offer", "give", "deliver", "repeat", "renew",
     "lodge", "file", "level", "send", "share", "publish", "release", "post", "air", "reiterate",
@@ -1583,6 +1586,11 @@ def _noun_cue(noun: Token) -> dict | None:
     elif noun.dep_ == "dobj" and noun.head.pos_ in ("VERB", "AUX") and _lemma(noun.head) in _LIGHT_VERBS:
         # "the union raised concerns that ...": whoever raises it holds it
         source = _source_of(noun.head)
+    elif noun.dep_ == "pobj" and noun.head.lower_ in _MANNER_PREPS \
+            and noun.head.head.pos_ in ("VERB", "AUX"):
+        # "senators voted in favor of the bill", "she roused the crowd with criticism of him":
+        # the stance is the one of whoever does it
+        source = _source_of(noun.head.head)
     return {
         "cue": [noun.i, noun.i + 1],
         "lemma": lemma,
@@ -1751,6 +1759,17 @@ def _governed_source(verb: Token) -> tuple[int, int] | None:
         if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.pos_ in ("VERB", "AUX"):
             current = current.head.head
             continue
+        # "Trump's failure to denounce ...": the infinitive of a noun is its owner's; "held a
+        # briefing to brag that ...": of a noun someone has or holds, that someone's
+        if current.dep_ in ("acl", "relcl") and any(c.tag_ == "TO" for c in current.children):
+            noun = current.head
+            owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+            if owner is not None:
+                return owner.left_edge.i, owner.i + 1
+            if noun.dep_ == "dobj" and noun.head.pos_ in ("VERB", "AUX"):
+                current = noun.head
+                continue
+            return None
         # "polls showing ...", "Democrats supporting Mrs. Clinton": an active participle right
         # after a noun speaks for the noun; set off by a comma, or after the clause's object
         # ("drew crowds describing ..."), it as often speaks for the clause's subject

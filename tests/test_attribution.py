@@ -384,6 +384,13 @@ SOURCES = [
     ("To many economists, the plan seemed to reward the rich.", "seemed", "many economists"),
     # ... but a raising verb alone says the writer's impression
     ("The plan seemed to reward the rich.", "seemed", None),
+    # a stance noun in a phrase of the verb is the verb's subject's
+    ("The senators all voted in favor of the new provision.", "favor", "The senators all"),
+    ("Ms. Warren roused the crowd with criticism of the developer.", "criticism", "Ms. Warren"),
+    # an infinitive of a noun: the owner's, or of what someone holds, that someone's
+    ("They were angered by Trump's failure to denounce the groups.", "to denounce", "Trump"),
+    ("The president on Friday held an impromptu press briefing to brag that the jobless rate "
+     "had fallen.", "to brag", "The president"),
 ]
 
 
