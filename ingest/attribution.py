@@ -394,6 +394,8 @@ def find_attributions(
     _yield_to_stronger_inner(doc, found, sentence_of)
     _keep_the_wider_cue(found)
     for record in found:
+        first = record["content"][0]
+        first[0] = _after_dateline(doc, first[0], first[1])
         record["direct"] = all(
             any(p == list(quotes[q]) for q in range(len(quotes))) for p in record["content"]
         )
@@ -978,6 +980,8 @@ def _headline_verb(token: Token, first_break: int) -> dict | None:
     doc = token.doc
     if token.i >= first_break or token.i == 0 or token.pos_ not in ("PROPN", "NOUN"):
         return None
+    if token.ent_iob_ == "I" and token.ent_type_ in _PLACES:
+        return None  # "The United States has ...": no verb inside a place's name
     lemma = _inflected_cue(token.lower_)
     if lemma is None or doc[token.i - 1].pos_ not in ("PROPN", "NOUN"):
         return None
@@ -1880,6 +1884,25 @@ def _within_paragraph(doc: Doc, start: int, end: int, anchor: int) -> tuple[int,
                 end = i
                 break
     return _trim(doc, start, end)
+
+
+_DASHES = {"—", "–", "-", "--"}
+
+
+def _after_dateline(doc: Doc, start: int, end: int) -> int:
+    """Where a content opening its paragraph starts after a dateline ("WASHINGTON — The United
+    States has evidence that ...", "SEOUL, Oct. 18 (Reuters) - ..."): the place in capitals up
+    to the first dash, a few words at most, no verb among them."""
+    opens = start == 0 or "\n" in doc[start - 1].text_with_ws
+    if not opens or not (doc[start].is_alpha and doc[start].is_upper and len(doc[start]) > 1):
+        return start
+    for i in range(start + 1, min(start + 10, end - 1)):
+        if doc[i].text in _DASHES:
+            after = _trim(doc, i + 1, end)
+            return after[0] if after else start
+        if doc[i].pos_ in ("VERB", "AUX") or "\n" in doc[i].text_with_ws:
+            return start
+    return start
 
 
 def _merge_quotes(doc, found, quotes, in_quote, used: set[int] | None = None) -> set[int]:

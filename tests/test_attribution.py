@@ -119,6 +119,11 @@ CASES = [
     # a hyphen inside the speaker's name is no break; the source keeps the bracket it opened
     ("“It is a dog whistle,” Rep. Jane Roe (D-Wis.) said on Friday.", "said",
      "Rep. Jane Roe (D-Wis.)", "“It is a dog whistle,”", True),
+    # a dateline opening the paragraph is not part of what was said
+    ("WASHINGTON — The United States has evidence that the troops moved, an official said.",
+     "said", "an official", "The United States has evidence that the troops moved", False),
+    ("LAGOS, Oct. 4 (Reuters) - The strike will go on, the union said.", "said", "the union",
+     "The strike will go on", False),
 ]
 
 
@@ -286,6 +291,12 @@ def test_candidate_patterns(nlp, text, cue, rule, source, content):
     found = [c for c in _candidates(nlp, text) if c["cue"] == cue]
     assert found, f"no candidate with cue {cue!r} in {_candidates(nlp, text)}"
     assert found[0] == {"cue": cue, "rule": rule, "source": source, "content": content}
+
+
+def test_a_place_name_in_the_first_paragraph_is_no_headline_verb(nlp):
+    """'The United States has ...': 'States' inflects 'state', but no verb is inside a name."""
+    text = "WASHINGTON — The United States has evidence that the troops moved, an official said."
+    assert [c for c in _candidates(nlp, text) if c["rule"] == "headline_verb"] == []
 
 
 @pytest.mark.parametrize("text", [
