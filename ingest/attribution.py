@@ -1761,7 +1761,13 @@ def _governed_source(verb: Token) -> tuple[int, int] | None:
         # "ended the meeting by announcing ...", "after saying ...": the gerund of a
         # preposition speaks for the verb the preposition hangs on
         if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.pos_ in ("VERB", "AUX"):
-            current = current.head.head
+            prep = current.head
+            current = prep.head
+            # "said that the deployment would be lawful, without confirming ...": set off after
+            # what was said, it speaks for the one who said it
+            if prep.i > 0 and prep.doc[prep.i - 1].text == "," and current.dep_ == "ccomp" \
+                    and _lemma(current.head) in CUE_LEXICON:
+                current = current.head
             continue
         # "Trump's failure to denounce ...": the infinitive of a noun is its owner's; "held a
         # briefing to brag that ...": of a noun someone has or holds, that someone's

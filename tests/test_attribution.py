@@ -348,6 +348,9 @@ SOURCES = [
     ("The central bank ended its meeting on Friday by announcing that it would buy more bonds.",
      "announcing", "The central bank"),
     ("After saying he was nervous, the man asked about military readiness.", "saying", "the man"),
+    # ... set off after what a speech verb says, for the one who says it
+    ("The ministry said that any such deployment would be lawful, without confirming that "
+     "troops had been sent.", "confirming", "The ministry"),
     # an active participle right after a noun speaks for the noun
     ("Officials warning of a storm ordered an evacuation of the coast.", "warning", "Officials"),
     # ... but after the clause's object it may as well speak for the subject: nobody
