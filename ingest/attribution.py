@@ -1733,6 +1733,10 @@ def _governed_source(verb: Token) -> tuple[int, int] | None:
         # "Asked about the plan, the senator said ...": the one asked answers; who asked is
         # not named
         return None
+    if _passive(verb) and verb.dep_ == "conj" and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        # "They are staying at bases and are expected to be sent to the front": the subject
+        # the passive shares is what is expected, not who expects it
+        return _by_agent(verb)
     current = verb
     for _ in range(3):
         # the subject nearest the verb ("MOSCOW — Russia's foreign ministry has dismissed")

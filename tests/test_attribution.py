@@ -377,6 +377,9 @@ SOURCES = [
     ("The senator appeared to have gained some momentum from his finish in Iowa.", "appeared",
      None),
     ("He seemed confident that the bill would pass.", "seemed confident", "He"),
+    # a passive conjunct shares the subject as what it is about, not as who speaks
+    ("The troops are staying at bases in the east and are expected to be sent to the front.",
+     "are expected", None),
     # an active conjunct shares a passive verb's subject, not its agent
     ("By the end of the day, the senator was forced into damage control and said that his "
      "words had been misconstrued.", "said", "the senator"),
