@@ -1535,11 +1535,11 @@ def _set_off_phrase(token: Token, phrase_end: int) -> list[tuple[int, int]] | No
     return parts or None
 
 
-# verbs whose subject puts forward or holds what their object says ("raised concerns", "holds
-# the belief")
 # prepositions through which a verb's subject holds a stance noun ("voted in favor of")
 _MANNER_PREPS = {"in", "with"}
 
+# verbs whose subject puts forward or holds what their object says ("raised concerns", "holds
+# the belief")
 _LIGHT_VERBS = {
     "make", "raise", "voice", "express", "issue", "offer", "give", "deliver", "repeat", "renew",
     "lodge", "file", "level", "send", "share", "publish", "release", "post", "air", "reiterate",
