@@ -174,6 +174,7 @@ CUE_ADJECTIVES = frozenset({
 })
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _EXPLETIVES = {"it", "there"}
+_DASHES = {"—", "–", "-", "--"}
 _AGENT_ENTITIES = {"PERSON", "ORG", "NORP", "GPE"}
 _PLACES = {"GPE", "LOC", "FAC"}
 # verbs whose subject is raised out of the clause they take: the subject is no speaker
@@ -1688,7 +1689,7 @@ def _name_as_modal(aux: Token, verb: Token) -> bool:
 
 
 # what ends a speaker named after its verb
-_SPEAKER_STOPS = {",", ".", ";", ":", "(", "!", "?", "—", "–", "-", "--"}
+_SPEAKER_STOPS = {",", ".", ";", ":", "(", "!", "?"} | _DASHES
 
 
 def _speaker_after_inverted(verb: Token) -> tuple[int, int] | None:
@@ -1894,9 +1895,6 @@ def _within_paragraph(doc: Doc, start: int, end: int, anchor: int) -> tuple[int,
                 end = i
                 break
     return _trim(doc, start, end)
-
-
-_DASHES = {"—", "–", "-", "--"}
 
 
 def _after_dateline(doc: Doc, start: int, end: int) -> int:
