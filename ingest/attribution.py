@@ -20,9 +20,10 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
    ``ingest/data/attribution_cues.tsv``, trained on PolNeAR train by
    ``bench/train_attribution_cues.py``) scores each candidate from :func:`cue_features` (the
    cue word, which lexicon it is in, how it is built, what kind of source and content it
-   has, and how often the word takes a clause and an animate subject in unlabelled news:
-   ``ingest/data/lemma_propensity.tsv``, from ``bench/lemma_propensity.py``) and keeps those
-   above its threshold.  The lexicons (:data:`CUE_LEXICON`,
+   has, how often the word takes a clause and an animate subject in unlabelled news
+   (``ingest/data/lemma_propensity.tsv``, from ``bench/lemma_propensity.py``), and the WordNet
+   class of the cue word and of the source's head noun: ``ingest/data/wordnet_classes.tsv``,
+   from ``bench/wordnet_classes.py``) and keeps those above its threshold.  The lexicons (:data:`CUE_LEXICON`,
    :data:`STANCE_VERBS`, :data:`CUE_NOUNS`, :data:`CUE_ADJECTIVES`) are features of the model
    and say what kind of claim a cue makes.
 2. **Quotes.** Quote marks are paired per paragraph (curly and straight; a quote left open at a
@@ -191,6 +192,7 @@ _MAX_QUOTE_CHARS = 3000
 CUE_MODEL_TSV = Path(__file__).parent / "data" / "attribution_cues.tsv"
 NESTING_MODEL_TSV = Path(__file__).parent / "data" / "attribution_nesting.tsv"
 LEMMA_PROPENSITY_TSV = Path(__file__).parent / "data" / "lemma_propensity.tsv"
+WORDNET_CLASSES_TSV = Path(__file__).parent / "data" / "wordnet_classes.tsv"
 
 
 @dataclass(frozen=True)
@@ -832,6 +834,7 @@ def cue_features(token: Token, record: dict, first_break: int | None = None) -> 
         f"after={_feature_word(doc[token.i + 1]) if token.i + 1 < len(doc) else '$'}",
         f"headline={headline}", f"lex|headline={lexicon}|{headline}",
         *_propensity_features(token, lemma, lexicon),
+        *_wordnet_features(token, record, lexicon),
         f"content_lemma={content_root.lemma_.lower()}",
         f"lemma|content_lemma={lemma}|{content_root.lemma_.lower()}",
         f"content_ent={content_root.ent_type_ or '-'}",
@@ -898,6 +901,37 @@ def _propensity_features(token: Token, lemma: str, lexicon: str) -> list[str]:
         f"clause_rate={clause}", f"agent_rate={agent}", f"clause|agent={clause}|{agent}",
         f"lex|clause_rate={lexicon}|{clause}", f"pos|clause|agent={pos}|{clause}|{agent}",
     ]
+
+
+@functools.lru_cache(maxsize=1)
+def wordnet_classes() -> dict[str, str]:
+    """``pos:lemma`` (v or n) -> the WordNet class of its most frequent sense
+    ("v:say" -> "communication"), from the file bench/wordnet_classes.py writes."""
+    out = {}
+    for line in WORDNET_CLASSES_TSV.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, lemmas = line.split("\t")
+            pos, word_class = key.split(":")
+            out.update((f"{pos}:{lemma}", word_class) for lemma in lemmas.split())
+    return out
+
+
+def _wordnet_features(token: Token, record: dict, lexicon: str) -> list[str]:
+    """The kind of meaning of the cue word and of the source's head noun: a verb of
+    communication or cognition is a stance where one of motion or possession is an act, and a
+    person or a group speaks where an artifact does not, however seldom PolNeAR had the word."""
+    classes = wordnet_classes()
+    out = []
+    pos = "v" if token.pos_ in ("VERB", "AUX") else "n" if token.pos_ == "NOUN" else None
+    if pos is not None:
+        cue_class = classes.get(f"{pos}:{record['lemma']}", "unseen")
+        out += [f"wordnet={cue_class}", f"wordnet|rule={cue_class}|{record['rule']}", f"wordnet|lex={cue_class}|{lexicon}"]
+    if record["source"] is not None:
+        head = token.doc[record["source"][0] : record["source"][1]].root
+        if head.pos_ == "NOUN":
+            source_class = classes.get(f"n:{head.lemma_.lower()}", "unseen")
+            out += [f"source_wordnet={source_class}", f"source_wordnet|lex={source_class}|{lexicon}"]
+    return out
 
 
 _RATE_BUCKETS = ((0.02, "0"), (0.05, "2"), (0.15, "5"), (0.4, "15"), (2.0, "40"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from ingest.attribution import (
-    CUE_MODEL_TSV, CueModel, attributions, clause_and_agent, cue_candidates, cue_model,
-    find_attributions, find_quotes, lemma_propensity, nested_pairs, nesting_features,
-    nesting_model, quote_index, _keep_the_wider_cue, _report_after_its_content, _source_of,
-    _trailing_speaker, _yield_to_stronger_inner,
+    CUE_MODEL_TSV, WORDNET_CLASSES_TSV, CueModel, attributions, clause_and_agent, cue_candidates,
+    cue_model, find_attributions, find_quotes, lemma_propensity, nested_pairs, nesting_features,
+    nesting_model, quote_index, wordnet_classes, _keep_the_wider_cue, _report_after_its_content,
+    _source_of, _trailing_speaker, _yield_to_stronger_inner,
 )
 from spacy.tokens import Doc, Span
 
@@ -890,3 +890,35 @@ def test_cue_features_carry_the_propensity_of_the_cue_word(nlp):
     (record, features), = [c for c in cue_candidates(doc, in_quote) if c[0]["lemma"] == "say"]
     assert any(f.startswith("clause_rate=") for f in features)
     assert "propensity=unseen" not in features
+
+
+# (text, cue lemma, the cue word's WordNet class, the source head's class or None): what
+# bench/wordnet_classes.py writes and the cue model weighs
+WORDNET_FEATURES = [
+    ("The minister said that the talks had failed.", "say", "communication", "person"),
+    ("The ministry believes that the talks have failed.", "believe", "cognition", "group"),
+    ("The farmers received a letter from the ministry.", "receive", "possession", "person"),
+    ("Her claim that the talks failed was wrong.", "claim", "communication", None),
+    # a pronoun source has no class: its pronoun is a feature of its own
+    ("He doubted that the talks would fail.", "doubt", "cognition", None),
+]
+
+
+@pytest.mark.parametrize("text,lemma,cue_class,source_class", WORDNET_FEATURES)
+def test_cue_features_carry_the_wordnet_classes(nlp, text, lemma, cue_class, source_class):
+    doc = nlp(text)
+    _quotes, in_quote = quote_index(doc)
+    (record, features), = [c for c in cue_candidates(doc, in_quote) if c[0]["lemma"] == lemma]
+    assert f"wordnet={cue_class}" in features
+    assert f"wordnet|rule={cue_class}|{record['rule']}" in features
+    sources = [f for f in features if f.startswith("source_wordnet=")]
+    assert sources == ([f"source_wordnet={source_class}"] if source_class else [])
+
+
+def test_wordnet_classes_file_keeps_the_licence_and_every_class():
+    head = WORDNET_CLASSES_TSV.read_text(encoding="utf-8")[:3000]
+    assert "Copyright 2011 by Princeton University" in head and "LICENSEE" in head
+    classes = wordnet_classes()
+    assert classes["v:say"] == "communication" and classes["n:spokesman"] == "person"
+    assert {c for k, c in classes.items() if k.startswith("v:")} >= {"cognition", "motion", "possession"}
+    assert all(key[:2] in ("v:", "n:") and " " not in key for key in classes)
