@@ -35,12 +35,26 @@ from bisect import bisect_right
 from spacy.tokens import Doc, Span, Token
 
 from graph.model import Article, Claim, Cue, Entity, Mention, Span as TextSpan, SpeakerRef
-from ingest.attribution import CLAIM_LEMMAS, Attribution, attributions
+from ingest.attribution import (
+    CLAIM_LEMMAS, CUE_MODEL_TSV, LEMMA_PROPENSITY_TSV, NESTING_MODEL_TSV, WORDNET_CLASSES_TSV,
+    Attribution, attributions,
+)
 from ingest.entities import entity_id
 from ingest.quantities import find_quantities
 
 EXTRACTOR = "newsgraph_attribution"
-EXTRACTOR_VERSION = "0.1.0"
+
+
+def _models_digest() -> str:
+    """The first hex digits of a hash of the shipped files the attribution component decides by:
+    a claim's evidence names the exact models it came from, which retraining changes."""
+    digest = hashlib.sha256()
+    for path in (CUE_MODEL_TSV, NESTING_MODEL_TSV, LEMMA_PROPENSITY_TSV, WORDNET_CLASSES_TSV):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+EXTRACTOR_VERSION = f"0.2.0+{_models_digest()}"
 
 _DENIAL = re.compile(
     r"\b(fake news|baseless|groundless|unfounded|fabricat\w*|untrue|nonsense|propaganda|"

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from graph.model import Article
-from ingest.claims import claim_id, claims_and_sources_from_doc, claims_from_doc
+from ingest.claims import EXTRACTOR_VERSION, claim_id, claims_and_sources_from_doc, claims_from_doc
 from ingest.entities import entities_from_doc
 
 PUBLISHED = dt.date(2024, 10, 25)
@@ -121,7 +121,19 @@ def test_evidence_offsets_point_into_the_article(nlp):
         assert text[span.start : span.end] == span.text
     assert claim.direct and claim.sentence == 1
     assert claim.id == claim_id(article.id, claim.cue.start, claim.cue.end)
-    assert claim.article_id == article.id and claim.extractor_version
+    assert claim.article_id == article.id and claim.extractor_version == EXTRACTOR_VERSION
+
+
+def test_extractor_version_names_the_models(tmp_path, monkeypatch):
+    """Retraining the cue model gives claims another extractor version."""
+    import ingest.claims as claims_module
+
+    shipped = claims_module._models_digest()
+    assert EXTRACTOR_VERSION.endswith(f"+{shipped}")
+    retrained = tmp_path / "attribution_cues.tsv"
+    retrained.write_bytes(claims_module.CUE_MODEL_TSV.read_bytes() + b"lemma=muse\t0.5\n")
+    monkeypatch.setattr(claims_module, "CUE_MODEL_TSV", retrained)
+    assert claims_module._models_digest() != shipped
 
 
 def test_troop_quantity_and_about(nlp):
