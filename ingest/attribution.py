@@ -993,7 +993,9 @@ def _syntactic(token: Token) -> dict | None:
     if token.lower_ == "according" and token.i + 1 < len(token.doc):
         return _according_to(token)
     if token.lower_ == "in" and token.dep_ == "prep":
-        return _in_a_poll(token)
+        return _in_a_poll(token) or _viewpoint(token)
+    if token.lower_ in ("by", "to") and token.dep_ == "prep":
+        return _viewpoint(token)
     pos = token.pos_
     if pos in ("VERB", "AUX"):
         return _verb_cue(token) if token.lemma_ != "be" else None
@@ -1493,6 +1495,53 @@ def _in_a_poll(token: Token) -> dict | None:
     if pobj is None or pobj.lemma_.lower() not in _POLL_NOUNS:
         return None
     return _prepositional(token, token.i + 1, pobj, "in", _REPORTED, "in_poll")
+
+
+# whose view a phrase gives: "In Seoul's view, ...", "in the words of the minister", "By the
+# agency's count, ...", and a fronted "To many economists, the plan ..."
+_VIEW_NOUNS = {
+    "in": {"view", "opinion", "judgment", "judgement", "estimation", "assessment", "word", "eye", "mind"},
+    "by": {"count", "tally", "estimate", "reckoning", "calculation", "account", "measure"},
+}
+
+
+def _viewpoint(token: Token) -> dict | None:
+    """A phrase that gives the clause it opens or interrupts as someone's view; its owner (or
+    the object of its "of") is the source."""
+    doc = token.doc
+    pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.right_edge.i + 1 >= len(doc) or doc[pobj.right_edge.i + 1].text != ",":
+        return None
+    if token.lower_ == "to":
+        # only fronted, and only a person or a group: "To the north, ..." is no one's view
+        starts = token.i == token.sent.start or doc[token.i - 1].lower_ in ("but", "and", "yet")
+        if not starts or not _holder(pobj):
+            return None
+        return _prepositional(token, token.i + 1, pobj, "to", _ASSESSED, "viewpoint")
+    lemma = pobj.lemma_.lower()
+    if lemma not in _VIEW_NOUNS[token.lower_]:
+        return None
+    owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
+    if owner is not None:
+        source = [owner.left_edge.i, owner.i + 1]
+    else:
+        # "in the view of the ministry"; not "in view of the risks", "by any measure"
+        of = next((c for c in pobj.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        holder = _prep_object(of) if of is not None else None
+        if holder is None or not _holder(holder) or not any(c.lower_ == "the" for c in pobj.lefts):
+            return None
+        source = [holder.left_edge.i, holder.right_edge.i + 1]
+    record = _prepositional(token, pobj.right_edge.i + 1, pobj, lemma, _ASSESSED, "viewpoint")
+    if record is not None:
+        record["cue"], record["source"] = [pobj.i, pobj.i + 1], source
+    return record
+
+
+def _holder(token: Token) -> bool:
+    """A person or a group, by its entity type, pronoun or the WordNet class of its noun."""
+    if token.ent_type_ in _AGENT_ENTITIES or token.lower_ in _PERSONAL_OBJECTS:
+        return True
+    return token.pos_ == "NOUN" and wordnet_classes().get(f"n:{token.lemma_.lower()}") in ("person", "group")
 
 
 def _prepositional(token: Token, cue_end: int, pobj: Token, lemma: str, kind: str, rule: str):

@@ -283,7 +283,28 @@ CANDIDATES = [
     # an inline double space does not end a trailing speaker
     ("Ana Ruiz, the campaign's state director, said the campaign  has opened a new office.", "said",
      "verb", "Ana Ruiz, the campaign's state director", "the campaign  has opened a new office"),
+    # a phrase that gives the clause as someone's view: its owner is the source
+    ("In Seoul's view, the troops are a threat to the region.", "view", "viewpoint", "Seoul",
+     "the troops are a threat to the region"),
+    ("In the view of the ministry, the deployment is illegal.", "view", "viewpoint", "the ministry",
+     "the deployment is illegal"),
+    ("By the agency's count, about 10,000 soldiers have arrived.", "count", "viewpoint", "the agency",
+     "about 10,000 soldiers have arrived"),
+    ("The troops, in the words of one official, are cannon fodder.", "words", "viewpoint",
+     "one official", "The troops are cannon fodder"),
+    ("To many economists, the plan looks risky.", "To", "viewpoint", "many economists", "the plan looks risky"),
 ]
+
+
+@pytest.mark.parametrize("text", [
+    "To the north, the river floods every year.",
+    "In view of the risks, the plan was dropped.",
+    "By any measure, the plan failed.",
+    "In a word, the plan failed.",
+])
+def test_a_phrase_of_nobody_is_no_viewpoint(nlp, text):
+    """A place, an idiom or no owner: the phrase gives nobody's view."""
+    assert [c for c in _candidates(nlp, text) if c["rule"] == "viewpoint"] == []
 
 
 @pytest.mark.parametrize("text,cue,rule,source,content", CANDIDATES)
