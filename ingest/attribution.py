@@ -1128,6 +1128,9 @@ def _verb_cue(verb: Token) -> dict | None:
     lemma = _lemma(verb)
     if _discourse_said(verb, lemma):
         return None
+    received = _received_stance(verb, lemma)
+    if received is not None:
+        return received
     kind = CUE_LEXICON.get(lemma, _STATED)
     clauses = [
         c for c in verb.children
@@ -1231,6 +1234,62 @@ def _verb_cue(verb: Token) -> dict | None:
         return None
     rule = "verb" if clauses else "verb_object"
     return _record(verb, lemma, kind, _source_of(verb), [content], rule)
+
+
+# verbs whose subject gets the stance their object names from someone else: "The plan drew
+# criticism from Moscow" is Moscow criticising the plan, "She has the support of the union" the
+# union supporting her, and so is "came under fire from"
+_RECEIVING_VERBS = {
+    "draw", "receive", "attract", "earn", "face", "win", "garner", "gain", "get", "spark",
+    "provoke", "trigger", "prompt", "elicit", "invite", "have", "enjoy",
+}
+_RECEIVED_STANCES = {
+    "criticism", "support", "praise", "condemnation", "scorn", "backing", "endorsement", "rebuke",
+    "backlash", "applause", "opposition", "ire", "anger", "outrage", "approval", "disapproval",
+    "acclaim", "ridicule", "derision", "complaint", "protest", "objection", "warning",
+    "skepticism", "scepticism", "blessing", "censure", "pushback", "accolade",
+}
+
+_UNDER_STANCES = {"fire", "criticism", "attack", "scrutiny"}
+
+
+def _received_stance(verb: Token, lemma: str) -> dict | None:
+    """'The proposal drew sharp criticism from rivals': the rivals (the stance's owner, the
+    object of its or the verb's "from", or of its "of") hold the stance, the subject is what it
+    is about; with none, the stance has no source ("His plan has wide support")."""
+    if lemma in _RECEIVING_VERBS:
+        stance = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _RECEIVED_STANCES), None)
+    elif lemma == "come":
+        # "The ministry came under fire from lawmakers"
+        under = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "under"), None)
+        stance = _prep_object(under) if under is not None else None
+        if stance is not None and stance.lemma_.lower() not in _UNDER_STANCES:
+            stance = None
+    else:
+        return None
+    if stance is None or _says_a_clause(stance):
+        return None  # "faced criticism from unions that it was unfair": the clause is said
+    preps = [c for c in stance.rights if c.dep_ == "prep" and c.lower_ in ("from", "of")]
+    preps += [c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "from" and c.i > stance.i]
+    owner = next((c for c in stance.children if c.dep_ == "poss"), None)
+    holder = owner or next((o for o in map(_prep_object, preps) if o is not None), None)
+    # the whole subject is what the stance is about ("His plan to cut taxes has wide support");
+    # a participle's is the one it shares ("The minister, drawing praise from ..., resigned")
+    own = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subject = (own.left_edge.i, own.right_edge.i + 1) if own is not None else _source_of(verb)
+    if subject is None:
+        return None
+    content = _within_paragraph(verb.doc, subject[0], subject[1], verb.i)
+    if content is None:
+        return None
+    noun = stance.lemma_.lower()
+    record = _record(
+        verb, noun, CUE_NOUNS.get(noun, _STATED),
+        None if holder is None else (holder.left_edge.i, holder.i + 1 if holder is owner else holder.right_edge.i + 1),
+        [content], "received_stance",
+    )
+    record["cue"][1] = max(record["cue"][1], stance.i + 1)
+    return record
 
 
 def _fronted_subject(verb: Token) -> Token | None:
@@ -1633,6 +1692,9 @@ _LIGHT_VERBS = {
 
 def _noun_cue(noun: Token) -> dict | None:
     """'the claim that ...'; with an owner, also 'Pence's call for a special prosecutor'."""
+    if noun.dep_ == "dobj" and noun.lemma_.lower() in _RECEIVED_STANCES and _lemma(noun.head) in _RECEIVING_VERBS \
+            and not _says_a_clause(noun):
+        return None  # the verb's candidate: "drew criticism from rivals" (_received_stance)
     source = next((c for c in noun.children if c.dep_ == "poss"), None)
     by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
     by_object = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
@@ -1642,9 +1704,7 @@ def _noun_cue(noun: Token) -> dict | None:
         from_object = None
     content_token, rule = None, "noun"
     for c in noun.children:
-        if c.dep_ in ("acl", "ccomp", "appos") and any(
-            m.dep_ == "mark" and m.lower_ == "that" for m in c.children
-        ):
+        if _that_clause(c):
             content_token, rule = c, "noun"
             break
         if source is not None and (
@@ -1688,6 +1748,15 @@ def _noun_cue(noun: Token) -> dict | None:
         "negated": any(c.dep_ == "neg" for c in noun.children),
         "rule": rule,
     }
+
+
+def _that_clause(child: Token) -> bool:
+    """A noun's content clause: "the claim that ...", "criticism from unions that ..."."""
+    return child.dep_ in ("acl", "ccomp", "appos") and any(m.dep_ == "mark" and m.lower_ == "that" for m in child.children)
+
+
+def _says_a_clause(noun: Token) -> bool:
+    return any(_that_clause(c) for c in noun.children)
 
 
 def _copular_noun_cue(noun: Token) -> dict | None:
@@ -1851,6 +1920,10 @@ def _governed_source(verb: Token) -> tuple[int, int] | None:
         if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.pos_ in ("VERB", "AUX"):
             prep = current.head
             current = prep.head
+            # "Yonhap quoted an official as saying ...": the one quoted says it
+            quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
+            if prep.lower_ == "as" and _lemma(current) in ("quote", "cite") and quoted is not None:
+                return _subject_extent(quoted)
             # "said that the deployment would be lawful, without confirming ...": set off after
             # what was said, it speaks for the one who said it
             if prep.i > 0 and prep.doc[prep.i - 1].text == "," and current.dep_ == "ccomp" \

@@ -293,7 +293,30 @@ CANDIDATES = [
     ("The troops, in the words of one official, are cannon fodder.", "words", "viewpoint",
      "one official", "The troops are cannon fodder"),
     ("To many economists, the plan looks risky.", "To", "viewpoint", "many economists", "the plan looks risky"),
+    # a stance the subject gets from someone: the giver is the source, the subject the content
+    ("The deployment drew sharp condemnation from Seoul and Washington.", "drew sharp condemnation",
+     "received_stance", "Seoul and Washington", "The deployment"),
+    ("Clinton has the support of women and older voters.", "has the support", "received_stance",
+     "women and older voters", "Clinton"),
+    ("His plan to cut taxes has substantial support.", "has substantial support", "received_stance",
+     None, "His plan to cut taxes"),
+    ("The ministry came under fire from lawmakers.", "came under fire", "received_stance",
+     "lawmakers", "The ministry"),
+    ("The senator won the governor's endorsement on Monday.", "won the governor's endorsement",
+     "received_stance", "the governor", "The senator"),
 ]
+
+
+def test_a_received_thing_is_no_stance(nlp):
+    """'received a letter from the ministry': a letter is nobody's stance on her."""
+    rules = {c["rule"] for c in _candidates(nlp, "She received a letter from the ministry.")}
+    assert "received_stance" not in rules
+
+
+def test_the_stance_noun_of_a_received_stance_is_no_candidate_of_its_own(nlp):
+    """'has the support of women': not Clinton's support of women."""
+    found = _candidates(nlp, "Clinton has the support of women and older voters.")
+    assert [c for c in found if c["cue"] == "support"] == []
 
 
 @pytest.mark.parametrize("text", [
@@ -418,6 +441,9 @@ SOURCES = [
     ("The plan, said the mayor, would fail.", "said", "the mayor"),
     # a noun's "from", a holder's belief, a view "to" someone
     ("The plan faced criticism from unions that it was unfair to nurses.", "criticism", "unions"),
+    # who quotes someone as saying it is not who says it
+    ("The agency quoted an official as saying that the troops had arrived.", "saying", "an official"),
+    ("Kirby was quoted as saying that the troops had arrived.", "saying", "Kirby"),
     ("He still holds the firm belief that the deal can be saved.", "belief", "He"),
     ("To many economists, the plan seemed to reward the rich.", "seemed", "many economists"),
     # ... but a raising verb alone says the writer's impression
