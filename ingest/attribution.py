@@ -1251,12 +1251,16 @@ _RECEIVED_STANCES = {
 }
 
 _UNDER_STANCES = {"fire", "criticism", "attack", "scrutiny"}
+# stances whose "of" names who gives them ("the support of the union"); the others' "of" names
+# what they are about ("criticism of the plan")
+_GIVEN_OF = {"support", "backing", "endorsement", "blessing", "approval"}
 
 
 def _received_stance(verb: Token, lemma: str) -> dict | None:
     """'The proposal drew sharp criticism from rivals': the rivals (the stance's owner, the
-    object of its or the verb's "from", or of its "of") hold the stance, the subject is what it
-    is about; with none, the stance has no source ("His plan has wide support")."""
+    object of its or the verb's "from", or of the "of" of a support) hold the stance, the
+    subject is what it is about; with none, the stance has no source ("His plan has wide
+    support")."""
     if lemma in _RECEIVING_VERBS:
         stance = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _RECEIVED_STANCES), None)
     elif lemma == "come":
@@ -1269,7 +1273,10 @@ def _received_stance(verb: Token, lemma: str) -> dict | None:
         return None
     if stance is None or _says_a_clause(stance):
         return None  # "faced criticism from unions that it was unfair": the clause is said
-    preps = [c for c in stance.rights if c.dep_ == "prep" and c.lower_ in ("from", "of")]
+    of = [c for c in stance.rights if c.dep_ == "prep" and c.lower_ == "of"]
+    if of and stance.lemma_.lower() not in _GIVEN_OF:
+        return None  # "sparked criticism of the policy": the policy is criticised, by nobody named
+    preps = [c for c in stance.rights if c.dep_ == "prep" and c.lower_ == "from"] + of
     preps += [c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "from" and c.i > stance.i]
     owner = next((c for c in stance.children if c.dep_ == "poss"), None)
     holder = owner or next((o for o in map(_prep_object, preps) if o is not None), None)
