@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         by_class = defaultdict(list)
         for lemma, word_class in first_sense_classes(args.dict, pos).items():
             by_class[word_class].append(lemma)
-        lines += [f"{prefix}:{word_class}\t{' '.join(sorted(lemmas))}" for word_class, lemmas in sorted(by_class.items())]
+        lines += [
+            f"{prefix}:{word_class}\t{' '.join(sorted(lemmas))}" for word_class, lemmas in sorted(by_class.items())
+        ]
     args.out.write_text(licence(args.dict) + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: {sum(len(line.split()) - 1 for line in lines[2:])} words")
     return 0

@@ -10,7 +10,9 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
    call for ...") or a content preposition ("concerns about ..."), or one the copula gives a
    clause ("Her argument is that ..."); an adjective with a complement ("critical of ...",
    "confident that ...", "sympathetic to ..."); "according to"; an "as" clause
-   ("As The Hill reported, ..."); a headline or transcript "Name: ..."; and a headline verb
+   ("As The Hill reported, ..."); a phrase giving someone's view ("In Seoul's view, ...",
+   "By the agency's count, ..."); a stance the subject receives, its giver the source ("The
+   plan drew criticism from Moscow"); a headline or transcript "Name: ..."; and a headline verb
    the parse took for a name ("Senator Praises Deal") are *candidates*.
    The source is the subject nearest the cue (or the
    ``by``-agent of a passive, or the subject a participle or conjunct shares); the complement
@@ -23,9 +25,9 @@ parts (what is said), plus whether the content is a direct quote.  It finds them
    has, how often the word takes a clause and an animate subject in unlabelled news
    (``ingest/data/lemma_propensity.tsv``, from ``bench/lemma_propensity.py``), and the WordNet
    class of the cue word and of the source's head noun: ``ingest/data/wordnet_classes.tsv``,
-   from ``bench/wordnet_classes.py``) and keeps those above its threshold.  The lexicons (:data:`CUE_LEXICON`,
-   :data:`STANCE_VERBS`, :data:`CUE_NOUNS`, :data:`CUE_ADJECTIVES`) are features of the model
-   and say what kind of claim a cue makes.
+   from ``bench/wordnet_classes.py``) and keeps those above its threshold.  The lexicons
+   (:data:`CUE_LEXICON`, :data:`STANCE_VERBS`, :data:`CUE_NOUNS`, :data:`CUE_ADJECTIVES`) are
+   features of the model and say what kind of claim a cue makes.
 2. **Quotes.** Quote marks are paired per paragraph (curly and straight; a quote left open at a
    paragraph end continues only when the next paragraph opens with a quote mark, as news style
    has it; otherwise it is dropped, so a stray mark never swallows the article).  A quote that
@@ -925,7 +927,10 @@ def _wordnet_features(token: Token, record: dict, lexicon: str) -> list[str]:
     pos = "v" if token.pos_ in ("VERB", "AUX") else "n" if token.pos_ == "NOUN" else None
     if pos is not None:
         cue_class = classes.get(f"{pos}:{record['lemma']}", "unseen")
-        out += [f"wordnet={cue_class}", f"wordnet|rule={cue_class}|{record['rule']}", f"wordnet|lex={cue_class}|{lexicon}"]
+        out += [
+            f"wordnet={cue_class}", f"wordnet|rule={cue_class}|{record['rule']}",
+            f"wordnet|lex={cue_class}|{lexicon}",
+        ]
     if record["source"] is not None:
         head = token.doc[record["source"][0] : record["source"][1]].root
         if head.pos_ == "NOUN":
@@ -1249,7 +1254,6 @@ _RECEIVED_STANCES = {
     "acclaim", "ridicule", "derision", "complaint", "protest", "objection", "warning",
     "skepticism", "scepticism", "blessing", "censure", "pushback", "accolade",
 }
-
 _UNDER_STANCES = {"fire", "criticism", "attack", "scrutiny"}
 # stances whose "of" names who gives them ("the support of the union"); the others' "of" names
 # what they are about ("criticism of the plan")
@@ -1262,7 +1266,9 @@ def _received_stance(verb: Token, lemma: str) -> dict | None:
     subject is what it is about; with none, the stance has no source ("His plan has wide
     support")."""
     if lemma in _RECEIVING_VERBS:
-        stance = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _RECEIVED_STANCES), None)
+        stance = next(
+            (c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _RECEIVED_STANCES), None
+        )
     elif lemma == "come":
         # "The ministry came under fire from lawmakers"
         under = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "under"), None)
@@ -1290,11 +1296,10 @@ def _received_stance(verb: Token, lemma: str) -> dict | None:
     if content is None:
         return None
     noun = stance.lemma_.lower()
-    record = _record(
-        verb, noun, CUE_NOUNS.get(noun, _STATED),
-        None if holder is None else (holder.left_edge.i, holder.i + 1 if holder is owner else holder.right_edge.i + 1),
-        [content], "received_stance",
+    source = None if holder is None else (
+        holder.left_edge.i, holder.i + 1 if holder is owner else holder.right_edge.i + 1
     )
+    record = _record(verb, noun, CUE_NOUNS.get(noun, _STATED), source, [content], "received_stance")
     record["cue"][1] = max(record["cue"][1], stance.i + 1)
     return record
 
@@ -1699,8 +1704,8 @@ _LIGHT_VERBS = {
 
 def _noun_cue(noun: Token) -> dict | None:
     """'the claim that ...'; with an owner, also 'Pence's call for a special prosecutor'."""
-    if noun.dep_ == "dobj" and noun.lemma_.lower() in _RECEIVED_STANCES and _lemma(noun.head) in _RECEIVING_VERBS \
-            and not _says_a_clause(noun):
+    if noun.dep_ == "dobj" and noun.lemma_.lower() in _RECEIVED_STANCES \
+            and _lemma(noun.head) in _RECEIVING_VERBS and not _says_a_clause(noun):
         return None  # the verb's candidate: "drew criticism from rivals" (_received_stance)
     source = next((c for c in noun.children if c.dep_ == "poss"), None)
     by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
@@ -1759,7 +1764,9 @@ def _noun_cue(noun: Token) -> dict | None:
 
 def _that_clause(child: Token) -> bool:
     """A noun's content clause: "the claim that ...", "criticism from unions that ..."."""
-    return child.dep_ in ("acl", "ccomp", "appos") and any(m.dep_ == "mark" and m.lower_ == "that" for m in child.children)
+    return child.dep_ in ("acl", "ccomp", "appos") and any(
+        m.dep_ == "mark" and m.lower_ == "that" for m in child.children
+    )
 
 
 def _says_a_clause(noun: Token) -> bool:
