@@ -1707,6 +1707,9 @@ def _noun_cue(noun: Token) -> dict | None:
     if noun.dep_ == "dobj" and noun.lemma_.lower() in _RECEIVED_STANCES \
             and _lemma(noun.head) in _RECEIVING_VERBS and not _says_a_clause(noun):
         return None  # the verb's candidate: "drew criticism from rivals" (_received_stance)
+    supported = _supported_owner(noun)
+    if supported is not None:
+        return supported
     source = next((c for c in noun.children if c.dep_ == "poss"), None)
     by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
     by_object = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
@@ -1759,6 +1762,32 @@ def _noun_cue(noun: Token) -> dict | None:
         "content": [list(content)],
         "negated": any(c.dep_ == "neg" for c in noun.children),
         "rule": rule,
+    }
+
+
+# nouns of a backing someone gets: "Trump's support among evangelicals" is the evangelicals'
+# support of Trump, not Trump's
+_SUPPORT_NOUNS = {"support", "backing", "popularity"}
+
+
+def _supported_owner(noun: Token) -> dict | None:
+    """'Trump's support among evangelicals', 'her backing from unions': the group after
+    "among" or "from" holds the stance, the owner is what it is about."""
+    if noun.lemma_.lower() not in _SUPPORT_NOUNS:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    among = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ in ("among", "from")), None)
+    giver = _prep_object(among) if among is not None else None
+    if owner is None or giver is None or giver.pos_ == "PRON":
+        return None
+    return {
+        "cue": [noun.i, noun.i + 1],
+        "lemma": noun.lemma_.lower(),
+        "kind": CUE_NOUNS.get(noun.lemma_.lower(), _STATED),
+        "source": [giver.left_edge.i, giver.right_edge.i + 1],
+        "content": [[owner.left_edge.i, owner.i + 1]],
+        "negated": any(c.dep_ == "neg" for c in noun.children),
+        "rule": "noun_support",
     }
 
 

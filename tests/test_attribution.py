@@ -304,6 +304,11 @@ CANDIDATES = [
      "lawmakers", "The ministry"),
     ("The senator won the governor's endorsement on Monday.", "won the governor's endorsement",
      "received_stance", "the governor", "The senator"),
+    # a backing someone gets from a group: the group holds it, the owner is what it is about
+    ("Trump's support among evangelicals has grown.", "support", "noun_support", "evangelicals", "Trump"),
+    ("His popularity among young voters fell.", "popularity", "noun_support", "young voters", "His"),
+    # and one someone gives stays the owner's
+    ("The senator's support for the bill is firm.", "support", "noun", "The senator", "for the bill"),
 ]
 
 
