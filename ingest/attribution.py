@@ -360,8 +360,10 @@ def find_attributions(
             sentence_of[outer["cue"][0]] == sentence_of[cue] and s <= cue < e
             for outer in list(found) for s, e in outer["content"]
         )
+        # (a claim verb, not a noun of the same word: in 'said the reports were "fake news"' the
+        # reports claim nothing)
         if held and (
-            record["lemma"] in CLAIM_LEMMAS
+            record["lemma"] in CLAIM_LEMMAS and doc[cue].pos_ in ("VERB", "AUX")
             or model.score([f for f in features if not f.startswith(_HELD_FEATURES)]) >= model.threshold
         ):
             found.append(record)

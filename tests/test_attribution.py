@@ -574,6 +574,16 @@ def test_of_two_overlapping_cues_the_wider_one_stays():
     assert found == [wide, elsewhere]
 
 
+def test_a_report_called_fake_news_claims_nothing(nlp):
+    """'said the reports were "fake news"': the reports are what is dismissed, not a source
+    reporting it (a noun is not kept in another's content for sharing a claim verb's word)."""
+    found = _found(
+        nlp, 'The spokeswoman said the reports were "yet another piece of fake news" meant to justify '
+        "further weapons deliveries."
+    )
+    assert [a["lemma"] for a in found if a["lemma"] in ("say", "report")] == ["say"]
+
+
 def test_mixed_quote_is_flagged(nlp):
     (a,) = _found(nlp, "He said the plan was “a disaster” for the region.")
     assert a["mixed"] and not a["direct"]
