@@ -999,10 +999,8 @@ def nesting_model() -> CueModel:
 def _syntactic(token: Token) -> dict | None:
     if token.lower_ == "according" and token.i + 1 < len(token.doc):
         return _according_to(token)
-    if token.lower_ == "in" and token.dep_ == "prep":
-        return _in_a_poll(token) or _viewpoint(token)
-    if token.lower_ in ("by", "to") and token.dep_ == "prep":
-        return _viewpoint(token)
+    if token.lower_ in ("in", "by", "to") and token.dep_ == "prep":
+        return (token.lower_ == "in" and _in_a_poll(token)) or _viewpoint(token)
     pos = token.pos_
     if pos in ("VERB", "AUX"):
         return _verb_cue(token) if token.lemma_ != "be" else None
@@ -1262,11 +1260,8 @@ _UNDER_STANCES = {"fire", "criticism", "attack", "scrutiny"}
 _GIVEN_OF = {"support", "backing", "endorsement", "blessing", "approval"}
 
 
-def _received_stance(verb: Token, lemma: str) -> dict | None:
-    """'The proposal drew sharp criticism from rivals': the rivals (the stance's owner, the
-    object of its or the verb's "from", or of the "of" of a support) hold the stance, the
-    subject is what it is about; with none, the stance has no source ("His plan has wide
-    support")."""
+def _stance_received(verb: Token, lemma: str) -> Token | None:
+    """The stance noun the verb's subject receives, if the verb is built so."""
     if lemma in _RECEIVING_VERBS:
         stance = next(
             (c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _RECEIVED_STANCES), None
@@ -1281,9 +1276,20 @@ def _received_stance(verb: Token, lemma: str) -> dict | None:
         return None
     if stance is None or _says_a_clause(stance):
         return None  # "faced criticism from unions that it was unfair": the clause is said
-    of = [c for c in stance.rights if c.dep_ == "prep" and c.lower_ == "of"]
-    if of and stance.lemma_.lower() not in _GIVEN_OF:
+    if stance.lemma_.lower() not in _GIVEN_OF and any(c.dep_ == "prep" and c.lower_ == "of" for c in stance.rights):
         return None  # "sparked criticism of the policy": the policy is criticised, by nobody named
+    return stance
+
+
+def _received_stance(verb: Token, lemma: str) -> dict | None:
+    """'The proposal drew sharp criticism from rivals': the rivals (the stance's owner, the
+    object of its or the verb's "from", or of the "of" of a support) hold the stance, the
+    subject is what it is about; with none, the stance has no source ("His plan has wide
+    support")."""
+    stance = _stance_received(verb, lemma)
+    if stance is None:
+        return None
+    of = [c for c in stance.rights if c.dep_ == "prep" and c.lower_ == "of"]
     preps = [c for c in stance.rights if c.dep_ == "prep" and c.lower_ == "from"] + of
     preps += [c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "from" and c.i > stance.i]
     owner = next((c for c in stance.children if c.dep_ == "poss"), None)
@@ -1612,9 +1618,9 @@ def _viewpoint(token: Token) -> dict | None:
 
 def _holder(token: Token) -> bool:
     """A person or a group, by its entity type, pronoun or the WordNet class of its noun."""
-    if token.ent_type_ in _AGENT_ENTITIES or token.lower_ in _PERSONAL_OBJECTS:
-        return True
-    return token.pos_ == "NOUN" and wordnet_classes().get(f"n:{token.lemma_.lower()}") in ("person", "group")
+    return _animate(token) or token.lower_ in _PERSONAL_OBJECTS or token.pos_ == "NOUN" and (
+        wordnet_classes().get(f"n:{token.lemma_.lower()}") in ("person", "group")
+    )
 
 
 def _prepositional(token: Token, cue_end: int, pobj: Token, lemma: str, kind: str, rule: str):
@@ -1706,8 +1712,7 @@ _LIGHT_VERBS = {
 
 def _noun_cue(noun: Token) -> dict | None:
     """'the claim that ...'; with an owner, also 'Pence's call for a special prosecutor'."""
-    if noun.dep_ == "dobj" and noun.lemma_.lower() in _RECEIVED_STANCES \
-            and _lemma(noun.head) in _RECEIVING_VERBS and not _says_a_clause(noun):
+    if noun.dep_ == "dobj" and _stance_received(noun.head, _lemma(noun.head)) == noun:
         return None  # the verb's candidate: "drew criticism from rivals" (_received_stance)
     supported = _supported_owner(noun)
     if supported is not None:

@@ -322,6 +322,14 @@ def test_a_received_thing_is_no_stance(nlp, text):
     assert "received_stance" not in {c["rule"] for c in _candidates(nlp, text)}
 
 
+def test_a_stance_noun_the_verb_does_not_receive_keeps_its_candidate(nlp):
+    """'sparked criticism of the policies': no received stance, so the noun says it."""
+    found = _candidates(nlp, "The figures sparked fresh criticism of the government's policies.")
+    assert [(c["rule"], c["content"]) for c in found if c["cue"] == "criticism"] == [
+        ("noun_prep", "of the government's policies")
+    ]
+
+
 def test_the_stance_noun_of_a_received_stance_is_no_candidate_of_its_own(nlp):
     """'has the support of women': not Clinton's support of women."""
     found = _candidates(nlp, "Clinton has the support of women and older voters.")
