@@ -1276,7 +1276,8 @@ def _stance_received(verb: Token, lemma: str) -> Token | None:
         return None
     if stance is None or _says_a_clause(stance):
         return None  # "faced criticism from unions that it was unfair": the clause is said
-    if stance.lemma_.lower() not in _GIVEN_OF and any(c.dep_ == "prep" and c.lower_ == "of" for c in stance.rights):
+    if stance.lemma_.lower() not in _GIVEN_OF \
+            and any(c.dep_ == "prep" and c.lower_ == "of" for c in stance.rights):
         return None  # "sparked criticism of the policy": the policy is criticised, by nobody named
     return stance
 
